@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { type Chain, readChainFile, resolveChains } from "../chains/index.ts";
+
+/**
+ * The environment, parsed once at start into a typed object that is passed down. Nothing below the process
+ * entry points reads `process.env`.
+ */
+const decimal = /^\d+(\.\d+)?$/;
+
+/** Standard Webhooks retry schedule: ~5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (10 attempts). */
+export const defaultRetryScheduleSeconds = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400];
+
+const fixedRate = z
+  .string()
+  .regex(/^[A-Z0-9.]{2,12}:[A-Z]{3}=\d+(\.\d+)?$/, "expected ASSET:FIAT=RATE, e.g. ETH:USD=3000")
+  .transform((entry) => {
+    const [pair, rate] = entry.split("=") as [string, string];
+    const [asset, fiat] = pair.split(":") as [string, string];
+    return { asset, fiat, rate };
+  });
+
+const environmentSchema = z.object({
+  DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/paygate"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  PAYGATE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PAYGATE_CHAINS: z.string().optional(),
+  PAYGATE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .default("paygate"),
+  RATES_PROVIDER: z.enum(["fixed", "coingecko", "kraken", "coinbase"]).default("fixed"),
+  RATES_FIXED: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").filter((entry) => entry.trim() !== ""))
+    .pipe(z.array(fixedRate.refine((rate) => decimal.test(rate.rate) && !/^0+(\.0+)?$/.test(rate.rate)))),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, "expected comma-separated seconds, e.g. 1,2,5")
+    .transform((value) => value.split(",").map(Number))
+    .optional(),
+  WEBHOOK_ALLOWED_CIDRS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+    ),
+});
+
+export type PaygateEnv = "development" | "test" | "production";
+
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  publicUrl: string;
+  env: PaygateEnv;
+  logLevel: string;
+  queuePrefix: string;
+  chains: Chain[];
+  rates: {
+    provider: "fixed" | "coingecko" | "kraken" | "coinbase";
+    fixed: { asset: string; fiat: string; rate: string }[];
+  };
+  webhooks: { retryScheduleSeconds: number[]; allowedCidrs: string[] };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  }
+  const values = parsed.data;
+  let chains: Chain[];
+  try {
+    chains = resolveChains(values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined, env);
+  } catch (error) {
+    throw new ConfigError(`invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`);
+  }
+  return {
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    port: values.PORT,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
+    env: values.PAYGATE_ENV,
+    logLevel: values.LOG_LEVEL,
+    queuePrefix: values.PAYGATE_QUEUE_PREFIX,
+    chains,
+    rates: { provider: values.RATES_PROVIDER, fixed: values.RATES_FIXED },
+    webhooks: {
+      retryScheduleSeconds: values.WEBHOOK_RETRY_SCHEDULE ?? defaultRetryScheduleSeconds,
+      allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.ts";
+
+/**
+ * int8 and numeric parse to bigint: block numbers and base-unit amounts never pass through a JS number.
+ * Scoped to our pools (not pg's global parsers) so nothing else in the process changes meaning.
+ */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => BigInt(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export type Db = Kysely<Database>;
+
+export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}) {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "paygate",
+    types,
+  });
+}
+
+export function connectDatabase(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(databaseUrl, options) }) });
+}

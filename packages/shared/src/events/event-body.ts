@@ -1,0 +1,23 @@
+/** The webhook API version stamped on every event body (contract section 4). */
+export const API_VERSION = "2026-11-01";
+
+export interface EventBodyInput {
+  id: string;
+  type: string;
+  createdAt: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Serialised once, when the event is created; the stored text is sent byte-identical on every attempt, so
+ * signatures over it stay valid and receivers can dedupe on the id.
+ */
+export function serializeEventBody(event: EventBodyInput): string {
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    created_at: event.createdAt.toISOString(),
+    api_version: API_VERSION,
+    data: event.data,
+  });
+}

@@ -1,0 +1,3 @@
+export * from "./present.ts";
+export * from "./reconcile.ts";
+export * from "./state-machine.ts";

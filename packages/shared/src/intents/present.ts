@@ -1,0 +1,140 @@
+import { type Chain, type ChainTip, confirmationsOf, findAsset } from "../chains/index.ts";
+import type { PaymentIntentRow, PaymentRow } from "../db/schema.ts";
+import { formatAmount } from "../money/index.ts";
+import { bip21Uri, eip681Uri } from "../payment-uri/index.ts";
+
+/** The intent as merchants see it (REST answers and webhook bodies): base units become decimal strings. */
+export interface PaymentObject {
+  id: string;
+  tx_hash: string;
+  index: number;
+  amount: string;
+  block_number: number | null;
+  confirmations: number;
+  status: "pending" | "confirmed" | "reverted";
+  /** false: recorded after the intent was canceled or closed; it changed nothing. */
+  counted: boolean;
+  rbf: boolean;
+  seen_at: string;
+}
+
+export interface IntentObject {
+  id: string;
+  object: "payment_intent";
+  status: PaymentIntentRow["status"];
+  chain: string;
+  asset: string;
+  address: string;
+  amount_due: string;
+  amount_received: string;
+  amount_confirmed: string;
+  overpaid_amount: string | null;
+  late: boolean;
+  confirmations: number;
+  required_confirmations: number;
+  price: { amount: string; currency: string };
+  quote: { rate: string; source: string; quoted_at: string; expires_at: string };
+  payment_uri: string;
+  checkout_url: string;
+  payments: PaymentObject[];
+  order_id: string | null;
+  metadata: Record<string, string>;
+  created_at: string;
+  expires_at: string;
+  monitoring_ends_at: string;
+  confirmed_at: string | null;
+  canceled_at: string | null;
+}
+
+export interface PresentationContext {
+  chain: Chain;
+  tip: ChainTip;
+  publicUrl: string;
+}
+
+export function presentPayment(
+  payment: PaymentRow,
+  intent: PaymentIntentRow,
+  decimals: number,
+  context: PresentationContext,
+): PaymentObject {
+  const confirmations =
+    payment.status === "reverted"
+      ? 0
+      : confirmationsOf(payment.block_number, context.tip, context.chain, intent.required_confirmations);
+  return {
+    id: payment.id,
+    tx_hash: payment.tx_hash,
+    index: payment.output_index,
+    amount: formatAmount(payment.amount, decimals),
+    block_number: payment.block_number === null ? null : Number(payment.block_number),
+    // a payment the watcher already settled keeps at least its threshold even if the tip read is older
+    confirmations:
+      payment.status === "confirmed" ? Math.max(confirmations, intent.required_confirmations) : confirmations,
+    status: payment.status,
+    counted: payment.counted,
+    rbf: payment.rbf,
+    seen_at: payment.seen_at.toISOString(),
+  };
+}
+
+export function presentIntent(
+  intent: PaymentIntentRow,
+  payments: readonly PaymentRow[],
+  context: PresentationContext,
+): IntentObject {
+  const asset = findAsset(context.chain, intent.asset);
+  if (!asset) throw new Error(`intent ${intent.id}: asset ${intent.asset} is no longer configured on ${intent.chain}`);
+  const money = (units: bigint) => formatAmount(units, asset.decimals);
+  const paymentObjects = [...payments]
+    .sort((a, b) => a.seen_at.getTime() - b.seen_at.getTime() || a.id.localeCompare(b.id))
+    .map((payment) => presentPayment(payment, intent, asset.decimals, context));
+  const live = paymentObjects.filter((payment) => payment.counted && payment.status !== "reverted");
+  return {
+    id: intent.id,
+    object: "payment_intent",
+    status: intent.status,
+    chain: intent.chain,
+    asset: intent.asset,
+    address: intent.address,
+    amount_due: money(intent.amount_due),
+    amount_received: money(intent.amount_received),
+    amount_confirmed: money(intent.amount_confirmed),
+    overpaid_amount: intent.overpaid_amount === null ? null : money(intent.overpaid_amount),
+    late: intent.late,
+    // the least-confirmed live payment is the one the intent waits for
+    confirmations: live.length === 0 ? 0 : Math.min(...live.map((payment) => payment.confirmations)),
+    required_confirmations: intent.required_confirmations,
+    price: { amount: intent.price_amount, currency: intent.price_currency },
+    quote: {
+      rate: intent.quote_rate,
+      source: intent.quote_source,
+      quoted_at: intent.quoted_at.toISOString(),
+      expires_at: intent.expires_at.toISOString(),
+    },
+    payment_uri: paymentUri(intent, context.chain),
+    checkout_url: `${context.publicUrl}/pay/${intent.id}`,
+    payments: paymentObjects,
+    order_id: intent.order_id,
+    metadata: intent.metadata,
+    created_at: intent.created_at.toISOString(),
+    expires_at: intent.expires_at.toISOString(),
+    monitoring_ends_at: intent.monitoring_ends_at.toISOString(),
+    confirmed_at: intent.confirmed_at?.toISOString() ?? null,
+    canceled_at: intent.canceled_at?.toISOString() ?? null,
+  };
+}
+
+export function paymentUri(intent: Pick<PaymentIntentRow, "address" | "asset" | "amount_due">, chain: Chain): string {
+  const asset = findAsset(chain, intent.asset);
+  if (!asset) throw new Error(`asset ${intent.asset} is not configured on ${chain.id}`);
+  if (chain.family === "bitcoin") {
+    return bip21Uri({ address: intent.address, amount: formatAmount(intent.amount_due, asset.decimals) });
+  }
+  return eip681Uri({
+    chainId: chain.chainId!,
+    to: intent.address as `0x${string}`,
+    amount: intent.amount_due,
+    token: asset.contract,
+  });
+}
