@@ -47,7 +47,10 @@ export class ConflictError extends PaygateError {
 
 export class IntentNotCancelableError extends ConflictError {
   constructor(id: string, status: string) {
-    super("intent_not_cancelable", `Payment intent ${id} is ${status}; only awaiting_payment intents can be canceled`);
+    super(
+      "intent_not_cancelable",
+      `Payment intent ${id} is ${status}; only awaiting_payment intents can be canceled`,
+    );
   }
 }
 

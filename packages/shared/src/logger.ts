@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 export type { Logger };
 
@@ -26,7 +26,9 @@ export function createLogger(options: { level: string; name?: string; pretty?: b
     name: options.name,
     level: options.level,
     redact: { paths: redactedPaths, censor: "[redacted]" },
-    transport: options.pretty ? { target: "pino-pretty", options: { colorize: true, ignore: "pid,hostname" } } : undefined,
+    transport: options.pretty
+      ? { target: "pino-pretty", options: { colorize: true, ignore: "pid,hostname" } }
+      : undefined,
   });
 }
 

@@ -33,7 +33,10 @@ const chainOverrideSchema = z
     finality: z.enum(["confirmations", "finalized"]).optional(),
     poll_interval_ms: z.number().int().min(50).optional(),
     rpc_urls: z.array(z.url()).optional(),
-    bitcoin_backend: z.object({ kind: z.enum(["node", "esplora"]), url: z.url() }).strict().optional(),
+    bitcoin_backend: z
+      .object({ kind: z.enum(["node", "esplora"]), url: z.url() })
+      .strict()
+      .optional(),
     max_block_range: z.number().int().min(1).optional(),
     internal_transfers: z.boolean().optional(),
   })
@@ -113,5 +116,6 @@ function applyEnvironment(chain: Chain, env: Record<string, string | undefined>)
       .filter(Boolean);
   if (chain.family === "evm" && rpc) chain.rpcUrls = urls(rpc);
   if (chain.family === "bitcoin" && rpc) chain.bitcoinBackend = { kind: "node", url: urls(rpc)[0]! };
-  if (chain.family === "bitcoin" && esplora) chain.bitcoinBackend = { kind: "esplora", url: urls(esplora)[0]! };
+  if (chain.family === "bitcoin" && esplora)
+    chain.bitcoinBackend = { kind: "esplora", url: urls(esplora)[0]! };
 }

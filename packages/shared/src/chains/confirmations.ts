@@ -11,7 +11,12 @@ export interface ChainTip {
  * `head - block + 1`: a payment in the head block has one confirmation. In `finalized` mode the count is held
  * below the threshold until the node calls the block final, then raised to it.
  */
-export function confirmationsOf(blockNumber: bigint | null, tip: ChainTip, chain: Chain, required: number): number {
+export function confirmationsOf(
+  blockNumber: bigint | null,
+  tip: ChainTip,
+  chain: Chain,
+  required: number,
+): number {
   if (blockNumber === null || tip.head === null || tip.head < blockNumber) return 0;
   const count = Number(tip.head - blockNumber + 1n);
   if (chain.finality !== "finalized") return count;

@@ -37,7 +37,11 @@ function evm(
   };
 }
 
-function bitcoin(id: string, network: "bitcoin" | "testnet" | "regtest", requiredConfirmations: number): Chain {
+function bitcoin(
+  id: string,
+  network: "bitcoin" | "testnet" | "regtest",
+  requiredConfirmations: number,
+): Chain {
   return {
     id,
     family: "bitcoin",

@@ -27,6 +27,9 @@ export function createPool(databaseUrl: string, options: { max?: number; applica
   });
 }
 
-export function connectDatabase(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Db {
+export function connectDatabase(
+  databaseUrl: string,
+  options: { max?: number; applicationName?: string } = {},
+): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(databaseUrl, options) }) });
 }

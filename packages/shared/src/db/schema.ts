@@ -5,7 +5,13 @@ type BaseUnits = ColumnType<bigint, bigint, bigint>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export type IntentStatus = "awaiting_payment" | "pending" | "confirmed" | "underpaid" | "expired" | "canceled";
+export type IntentStatus =
+  | "awaiting_payment"
+  | "pending"
+  | "confirmed"
+  | "underpaid"
+  | "expired"
+  | "canceled";
 export type PaymentStatus = "pending" | "confirmed" | "reverted";
 export type DeliveryStatus = "pending" | "succeeded" | "failed";
 export type ScriptType = "evm" | "p2pkh" | "p2sh-p2wpkh" | "p2wpkh" | "p2tr";

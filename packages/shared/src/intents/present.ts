@@ -84,7 +84,8 @@ export function presentIntent(
   context: PresentationContext,
 ): IntentObject {
   const asset = findAsset(context.chain, intent.asset);
-  if (!asset) throw new Error(`intent ${intent.id}: asset ${intent.asset} is no longer configured on ${intent.chain}`);
+  if (!asset)
+    throw new Error(`intent ${intent.id}: asset ${intent.asset} is no longer configured on ${intent.chain}`);
   const money = (units: bigint) => formatAmount(units, asset.decimals);
   const paymentObjects = [...payments]
     .sort((a, b) => a.seen_at.getTime() - b.seen_at.getTime() || a.id.localeCompare(b.id))
@@ -125,7 +126,10 @@ export function presentIntent(
   };
 }
 
-export function paymentUri(intent: Pick<PaymentIntentRow, "address" | "asset" | "amount_due">, chain: Chain): string {
+export function paymentUri(
+  intent: Pick<PaymentIntentRow, "address" | "asset" | "amount_due">,
+  chain: Chain,
+): string {
   const asset = findAsset(chain, intent.asset);
   if (!asset) throw new Error(`asset ${intent.asset} is not configured on ${chain.id}`);
   if (chain.family === "bitcoin") {

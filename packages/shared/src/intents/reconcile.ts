@@ -74,7 +74,10 @@ export async function reconcileIntent(
       .select(["scanned_number", "finalized_number"])
       .where("chain", "=", intent.chain)
       .executeTakeFirst();
-    const tip = { head: request.head ?? cursor?.scanned_number ?? null, finalized: cursor?.finalized_number ?? null };
+    const tip = {
+      head: request.head ?? cursor?.scanned_number ?? null,
+      finalized: cursor?.finalized_number ?? null,
+    };
 
     const stored = await trx.selectFrom("payments").selectAll().where("intent_id", "=", intent.id).execute();
     const merged = mergeObservations(intent, stored, request.observations ?? [], now);
@@ -138,7 +141,11 @@ export async function reconcileIntent(
       if (row) events.push(row);
     }
     if (sequence !== intent.event_sequence) {
-      await trx.updateTable("payment_intents").set({ event_sequence: sequence }).where("id", "=", intent.id).execute();
+      await trx
+        .updateTable("payment_intents")
+        .set({ event_sequence: sequence })
+        .where("id", "=", intent.id)
+        .execute();
     }
     if (events.length > 0) await sql`select pg_notify(${EVENTS_CHANNEL}, ${intent.id})`.execute(trx);
 
@@ -244,11 +251,19 @@ async function writePayments(
   const rows: PaymentRow[] = [];
   for (const { row, isNew, factsChanged } of merged) {
     const decided = decision.payments.find((payment) => payment.id === row.id)!;
-    const next: PaymentRow = { ...row, status: decided.status, counted: decided.counted, revision: decided.revision };
+    const next: PaymentRow = {
+      ...row,
+      status: decided.status,
+      counted: decided.counted,
+      revision: decided.revision,
+    };
     const decisionChanged =
       next.status !== row.status || next.counted !== row.counted || next.revision !== row.revision;
     if (isNew) {
-      await trx.insertInto("payments").values({ ...next, updated_at: now }).execute();
+      await trx
+        .insertInto("payments")
+        .values({ ...next, updated_at: now })
+        .execute();
     } else if (factsChanged || decisionChanged) {
       const { id, ...fields } = next;
       await trx

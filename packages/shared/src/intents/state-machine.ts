@@ -1,5 +1,5 @@
-import { IntentNotCancelableError } from "../errors.ts";
 import type { IntentStatus, PaymentStatus } from "../db/schema.ts";
+import { IntentNotCancelableError } from "../errors.ts";
 
 /**
  * The one place that decides what an intent is. Pure: (intent, payments, now, command) -> decision.
@@ -133,18 +133,25 @@ export function decideIntent(
 ): Decision {
   // confirmed intents still take payments (overpayment); canceled and closed ones only record them
   const acceptsPayments = intent.status === "confirmed" || !isClosed(intent, now);
-  const judged: Judged[] = payments.map((before) => ({ before, after: decidePayment(intent, before, acceptsPayments) }));
+  const judged: Judged[] = payments.map((before) => ({
+    before,
+    after: decidePayment(intent, before, acceptsPayments),
+  }));
   const live = judged.filter(({ after }) => after.counted && after.status !== "reverted");
   const amountReceived = sum(live.map(({ before }) => before.amount));
-  const amountConfirmed = sum(live.filter(({ after }) => after.status === "confirmed").map(({ before }) => before.amount));
+  const amountConfirmed = sum(
+    live.filter(({ after }) => after.status === "confirmed").map(({ before }) => before.amount),
+  );
 
-  const target =
-    command.kind === "cancel"
-      ? cancelTarget(intent, now)
-      : isClosed(intent, now)
-        ? intent.status
-        : targetStatus(intent, live, amountReceived, amountConfirmed, now);
-  const transitions = pathBetween(intent.status, target).map(([from, to]) => ({ from, to, reason: reasonFor(to, command) }));
+  const observed = isClosed(intent, now)
+    ? intent.status
+    : targetStatus(intent, live, amountReceived, amountConfirmed, now);
+  const target = command.kind === "cancel" ? cancelTarget(intent, observed) : observed;
+  const transitions = pathBetween(intent.status, target).map(([from, to]) => ({
+    from,
+    to,
+    reason: reasonFor(to, command),
+  }));
 
   const settled = target === "confirmed";
   const excess = amountReceived - intent.amountDue;
@@ -168,7 +175,8 @@ export function decideIntent(
 
 /**
  * Order: what left the chain, what newly arrived, the state changes, then overpayment. Payment events carry
- * the payment's revision as their cause, state events none (each occurrence is new), overpayment its amount.
+ * the payment's revision as their cause; state events and overpayment none (each occurrence is new): an
+ * overpayment that shrinks (a payment reverted) and grows back to the same amount is news again.
  */
 function eventsFor(
   intent: IntentFacts,
@@ -194,12 +202,20 @@ function eventsFor(
     if (type) events.push({ type, paymentId: null, cause: null });
   }
   if (overpaidAmount !== null && overpaidAmount > (intent.overpaidAmount ?? 0n)) {
-    events.push({ type: "payment.overpaid", paymentId: newestLivePayment(judged), cause: `${overpaidAmount}` });
+    events.push({
+      type: "payment.overpaid",
+      paymentId: newestLivePayment(judged),
+      cause: null,
+    });
   }
   return events;
 }
 
-function decidePayment(intent: IntentFacts, payment: PaymentFacts, acceptsPayments: boolean): PaymentDecision {
+function decidePayment(
+  intent: IntentFacts,
+  payment: PaymentFacts,
+  acceptsPayments: boolean,
+): PaymentDecision {
   const counted = payment.counted ?? (acceptsPayments && payment.paidAt <= intent.monitoringEndsAt);
   const wasReverted = payment.status === "reverted";
   if (payment.vanished) return { id: payment.id, status: "reverted", counted, revision: payment.revision };
@@ -229,10 +245,13 @@ function targetStatus(
   return live.some(({ after }) => after.status === "pending") ? "pending" : "underpaid";
 }
 
-function cancelTarget(intent: IntentFacts, now: Date): IntentStatus {
-  // an intent whose expiry has passed is expired even if the sweep has not written it yet
-  if (intent.status !== "awaiting_payment" || now > intent.expiresAt) {
-    throw new IntentNotCancelableError(intent.id, intent.status === "awaiting_payment" ? "expired" : intent.status);
+/**
+ * Judged on the facts as of now, not only the stored status: an intent whose expiry has passed is expired even
+ * if the sweep has not written it yet, and one whose payment is seen in this very decision is pending.
+ */
+function cancelTarget(intent: IntentFacts, observed: IntentStatus): IntentStatus {
+  if (intent.status !== "awaiting_payment" || observed !== "awaiting_payment") {
+    throw new IntentNotCancelableError(intent.id, observed);
   }
   return "canceled";
 }
@@ -279,7 +298,9 @@ function sum(values: bigint[]): bigint {
 }
 
 function newestLivePayment(judged: readonly Judged[]): string | null {
-  const live = judged.filter(({ after }) => after.counted && after.status !== "reverted").map(({ before }) => before);
+  const live = judged
+    .filter(({ after }) => after.counted && after.status !== "reverted")
+    .map(({ before }) => before);
   live.sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime() || a.id.localeCompare(b.id));
   return live.at(-1)?.id ?? null;
 }

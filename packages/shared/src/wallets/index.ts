@@ -1,0 +1,9 @@
+export { ANVIL_ACCOUNT_XPUB } from "./anvil-account.ts";
+export { deriveBitcoinAddress, deriveEvmAddress, deriveScriptPubKey } from "./derive.ts";
+export {
+  type BitcoinScriptType,
+  parseWalletKey,
+  type WalletFamily,
+  type WalletKey,
+  type WalletScriptType,
+} from "./extended-key.ts";
