@@ -1,0 +1,26 @@
+import type { Chain, Config, Db, Logger } from "@paygate/shared";
+import type { RateProvider } from "./rates/index.ts";
+
+export interface RateLimitOptions {
+  /** Requests one API key may make per window. */
+  limit: number;
+  windowMs: number;
+}
+
+/** Everything a request handler uses, passed in once (no globals). */
+export interface ApiDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  rates: RateProvider;
+  chains: ReadonlyMap<string, Chain>;
+  /** Per API key; defaults to `DEFAULT_RATE_LIMIT`. */
+  rateLimit?: RateLimitOptions;
+}
+
+/** Generous enough for a busy shop, low enough that one leaked key cannot flood the database. */
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 100, windowMs: 1000 };
+
+export function chainsById(config: Config): ReadonlyMap<string, Chain> {
+  return new Map(config.chains.map((chain) => [chain.id, chain]));
+}

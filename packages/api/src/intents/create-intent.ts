@@ -1,0 +1,100 @@
+import {
+  type Chain,
+  type Db,
+  deriveDepositAddress,
+  getMerchant,
+  type IntentObject,
+  InvalidRequestError,
+  newId,
+  presentIntent,
+  requiredConfirmationsFor,
+  reserveDerivationIndex,
+  walletNetworkFor,
+} from "@paygate/shared";
+import { quotePrice } from "../quotes/quote.ts";
+import type { RateProvider } from "../rates/index.ts";
+import type { CreateIntentBody } from "../schemas/intents.ts";
+import { offeredAsset } from "./offered-asset.ts";
+import { chainTips } from "./read-intents.ts";
+
+export interface CreateIntentContext {
+  db: Db;
+  chains: ReadonlyMap<string, Chain>;
+  rates: RateProvider;
+  publicUrl: string;
+  now?: () => Date;
+}
+
+/**
+ * Creates a payment intent: checks the chain and asset, quotes the price (before any write: no rate, nothing
+ * written), then in one transaction reserves the wallet's next derivation index, derives the address and stores
+ * the intent. The index reservation is a single `update ... returning` on the wallet row, so concurrent requests
+ * serialise on that row and never share an index; a failed transaction gives its index back.
+ */
+export async function createIntent(
+  context: CreateIntentContext,
+  merchantId: string,
+  request: CreateIntentBody,
+): Promise<IntentObject> {
+  const { chain, asset } = offeredAsset(context.chains, request.chain, request.asset);
+  const threshold = requiredConfirmationsFor(chain, asset);
+  if (request.confirmations !== undefined && request.confirmations < threshold) {
+    throw new InvalidRequestError(
+      "confirmations_too_low",
+      `confirmations may only raise ${chain.id}'s threshold for ${asset.symbol} (${threshold})`,
+      { param: "confirmations" },
+    );
+  }
+  const quote = await quotePrice(context.rates, chain, asset, {
+    amount: request.amount,
+    currency: request.currency,
+  });
+  const now = context.now?.() ?? new Date();
+  const expiresAt = new Date(now.getTime() + request.expires_in * 1000);
+
+  const intent = await context.db.transaction().execute(async (trx) => {
+    const merchant = await getMerchant(trx, merchantId);
+    const reserved = await reserveDerivationIndex(trx, merchantId, chain.family, walletNetworkFor(chain));
+    if (!reserved) {
+      throw new InvalidRequestError(
+        "wallet_missing",
+        `No ${chain.family} wallet for ${walletNetworkFor(chain)} is set for this merchant; an operator sets one with 'paygate wallets set'`,
+        { param: "chain" },
+      );
+    }
+    return trx
+      .insertInto("payment_intents")
+      .values({
+        id: newId("pi"),
+        merchant_id: merchantId,
+        status: "awaiting_payment",
+        chain: chain.id,
+        asset: asset.symbol,
+        address: deriveDepositAddress(reserved.wallet, chain, reserved.index),
+        wallet_id: reserved.wallet.id,
+        derivation_index: reserved.index,
+        amount_due: quote.amountDue,
+        required_confirmations: Math.max(threshold, request.confirmations ?? threshold),
+        underpayment_tolerance_bps: merchant.underpayment_tolerance_bps,
+        price_amount: request.amount,
+        price_currency: request.currency,
+        quote_rate: quote.rate,
+        quote_source: quote.source,
+        quoted_at: quote.quotedAt,
+        order_id: request.order_id ?? null,
+        metadata: JSON.stringify(request.metadata ?? {}),
+        expires_at: expiresAt,
+        monitoring_ends_at: new Date(expiresAt.getTime() + merchant.monitoring_window_s * 1000),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+  const tips = await chainTips(context.db, [chain.id]);
+  return presentIntent(intent, [], {
+    chain,
+    tip: tips.get(chain.id) ?? { head: null, finalized: null },
+    publicUrl: context.publicUrl,
+  });
+}
