@@ -1,0 +1,227 @@
+import { type Db, type Logger, newId } from "@paygate/shared";
+import { sql } from "kysely";
+import { signatureHeader } from "../signatures/sign.ts";
+import type { EndpointSlots } from "./endpoint-slots.ts";
+import {
+  type AttemptOutcome,
+  parseRetryAfter,
+  planNextAttempt,
+  type RetryPolicy,
+  type Verdict,
+} from "./retry-plan.ts";
+import type { AttemptResult, WebhookClient } from "./webhook-client.ts";
+
+export interface DeliverDependencies {
+  db: Db;
+  client: WebhookClient;
+  slots: EndpointSlots;
+  retryPolicy: RetryPolicy;
+  /** An endpoint that has done nothing but fail for this long is disabled (contract: 5 days). */
+  disableAfterFailingMs: number;
+  /** How long a job waits when its endpoint has no free slot; the wait counts no attempt. */
+  slotWaitMs: number;
+  userAgent: string;
+  logger: Logger;
+  random?: () => number;
+}
+
+/** What the queue should do with the job next. */
+export type Next = { kind: "done" } | { kind: "later"; at: number };
+
+/**
+ * One attempt at one delivery, driven by its PostgreSQL row: a stale or duplicate job finds nothing owed and
+ * stops; an early one waits for `next_attempt_at`. The attempt, the delivery's next state and the endpoint's
+ * health are written in one transaction after the request.
+ */
+export async function deliverWebhook(deps: DeliverDependencies, deliveryId: string): Promise<Next> {
+  const { db } = deps;
+  const target = await db
+    .selectFrom("deliveries as d")
+    .innerJoin("events as ev", "ev.id", "d.event_id")
+    .innerJoin("webhook_endpoints as e", "e.id", "d.endpoint_id")
+    .select([
+      "d.id",
+      "d.status",
+      "d.manual",
+      "d.attempt_count",
+      "d.next_attempt_at",
+      "d.event_id",
+      "ev.body",
+      "e.id as endpoint_id",
+      "e.url",
+      "e.enabled",
+      "e.deleted_at",
+    ])
+    .where("d.id", "=", deliveryId)
+    .executeTakeFirst();
+  if (target?.status !== "pending") return { kind: "done" };
+  if (target.next_attempt_at && target.next_attempt_at.getTime() > Date.now()) {
+    return { kind: "later", at: target.next_attempt_at.getTime() };
+  }
+  // A deleted endpoint gets nothing; a disabled one only what the merchant asked for by hand (test, resend).
+  if (target.deleted_at || (!target.enabled && !target.manual)) {
+    await db
+      .updateTable("deliveries")
+      .set({ status: "failed", next_attempt_at: null, completed_at: new Date() })
+      .where("id", "=", target.id)
+      .where("status", "=", "pending")
+      .execute();
+    return { kind: "done" };
+  }
+  if (!(await deps.slots.acquire(target.endpoint_id, target.id))) {
+    return { kind: "later", at: Date.now() + deps.slotWaitMs * (0.5 + (deps.random ?? Math.random)()) };
+  }
+
+  const startedAt = new Date();
+  let result: AttemptResult;
+  try {
+    const secrets = await db
+      .selectFrom("webhook_secrets")
+      .select("secret")
+      .where("endpoint_id", "=", target.endpoint_id)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", startedAt)]))
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+    const timestamp = Math.floor(startedAt.getTime() / 1000);
+    result = await deps.client.send({
+      url: target.url,
+      body: target.body,
+      headers: {
+        "content-type": "application/json",
+        "user-agent": deps.userAgent,
+        "webhook-id": target.event_id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": signatureHeader(
+          secrets.map(({ secret }) => secret),
+          target.event_id,
+          timestamp,
+          target.body,
+        ),
+      },
+    });
+  } finally {
+    await deps.slots.release(target.endpoint_id, target.id);
+  }
+
+  const finishedAt = new Date();
+  const attempt = target.attempt_count + 1;
+  const verdict = planNextAttempt(
+    outcomeOf(result, finishedAt),
+    attempt,
+    target.manual,
+    deps.retryPolicy,
+    deps.random ?? Math.random,
+  );
+  const nextAttemptAt = verdict.kind === "retry" ? new Date(finishedAt.getTime() + verdict.delayMs) : null;
+  const recorded = await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("deliveries")
+      .set({
+        attempt_count: attempt,
+        last_attempt_at: startedAt,
+        status: verdict.kind === "retry" ? "pending" : verdict.kind === "succeeded" ? "succeeded" : "failed",
+        next_attempt_at: nextAttemptAt,
+        completed_at: verdict.kind === "retry" ? null : finishedAt,
+      })
+      .where("id", "=", target.id)
+      .where("status", "=", "pending")
+      .where("attempt_count", "=", target.attempt_count)
+      .executeTakeFirst();
+    // Someone else recorded this attempt (a duplicate job after a stall): theirs stands.
+    if (updated.numUpdatedRows === 0n) return false;
+    await trx
+      .insertInto("delivery_attempts")
+      .values({
+        id: newId("att"),
+        delivery_id: target.id,
+        attempt,
+        status_code: result.statusCode,
+        error: result.error,
+        response_body: result.responseBody,
+        duration_ms: result.durationMs,
+        started_at: startedAt,
+      })
+      .execute();
+    await recordEndpointHealth(trx, target.endpoint_id, verdict, finishedAt, deps.disableAfterFailingMs);
+    return true;
+  });
+  deps.logger.info(
+    {
+      delivery: target.id,
+      event: target.event_id,
+      endpoint: target.endpoint_id,
+      attempt,
+      status: result.statusCode,
+      error: result.error,
+      durationMs: result.durationMs,
+      verdict: verdict.kind,
+      nextAttemptAt,
+      recorded,
+    },
+    "webhook attempt",
+  );
+  return recorded && nextAttemptAt ? { kind: "later", at: nextAttemptAt.getTime() } : { kind: "done" };
+}
+
+function outcomeOf(result: AttemptResult, now: Date): AttemptOutcome {
+  if (result.kind === "response") {
+    return {
+      kind: "response",
+      statusCode: result.statusCode!,
+      retryAfterSeconds: parseRetryAfter(result.retryAfter, now),
+    };
+  }
+  return { kind: result.kind };
+}
+
+/**
+ * Any 2xx resets the failing clock; a failure starts it. An endpoint failing for longer than the limit, or
+ * answering 410 Gone, is disabled until the merchant re-enables it.
+ */
+async function recordEndpointHealth(
+  trx: Db,
+  endpointId: string,
+  verdict: Verdict,
+  now: Date,
+  disableAfterFailingMs: number,
+): Promise<void> {
+  if (verdict.kind === "succeeded") {
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({ failing_since: null })
+      .where("id", "=", endpointId)
+      .where("failing_since", "is not", null)
+      .execute();
+    return;
+  }
+  if (verdict.kind === "gone") {
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({
+        enabled: false,
+        disabled_reason: "the endpoint answered 410 Gone",
+        failing_since: sql`coalesce(failing_since, ${now})`,
+        updated_at: now,
+      })
+      .where("id", "=", endpointId)
+      .execute();
+    return;
+  }
+  const limit = new Date(now.getTime() - disableAfterFailingMs);
+  await trx
+    .updateTable("webhook_endpoints")
+    .set({
+      failing_since: sql`coalesce(failing_since, ${now})`,
+      enabled: sql`enabled and coalesce(failing_since, ${now}) > ${limit}`,
+      disabled_reason: sql`case when enabled and coalesce(failing_since, ${now}) <= ${limit}
+        then ${`every delivery failed for ${describeDuration(disableAfterFailingMs)}`} else disabled_reason end`,
+    })
+    .where("id", "=", endpointId)
+    .execute();
+}
+
+function describeDuration(ms: number): string {
+  const days = ms / 86_400_000;
+  return days >= 1 ? `${Number(days.toFixed(1))} days` : `${Math.round(ms / 1000)} s`;
+}

@@ -1,0 +1,194 @@
+import {
+  type Config,
+  connectDatabase,
+  createLogger,
+  type Db,
+  DELIVERIES_NOTICE,
+  type Logger,
+  type ResolveHost,
+} from "@paygate/shared";
+import { DelayedError, type Job, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import packageJson from "../package.json" with { type: "json" };
+import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
+import { createEndpointSlots } from "./deliveries/endpoint-slots.ts";
+import { createWebhookClient } from "./deliveries/webhook-client.ts";
+import { listenForEvents } from "./outbox/event-listener.ts";
+import { dueDeliveryIds, fanOutEvents } from "./outbox/fan-out.ts";
+import {
+  createDeliveryQueue,
+  DELIVERY_QUEUE,
+  type DeliveryJob,
+  deliveryWorkerOptions,
+  enqueueDeliveries,
+} from "./queue/delivery-queue.ts";
+
+export interface DispatcherOptions {
+  logger?: Logger;
+  /** Shared connections are left open by `stop()`; the dispatcher closes only what it opened. */
+  db?: Db;
+  redis?: Redis;
+  /** Re-adds due deliveries missing from Redis (default 5 s). */
+  sweepIntervalMs?: number;
+  /** Relays unrelayed events even without a NOTIFY (default 1 s; NOTIFY makes it immediate). */
+  pollIntervalMs?: number;
+  /** Contract: 5 s. */
+  connectTimeoutMs?: number;
+  /** Contract: 15 s for the whole request. */
+  requestTimeoutMs?: number;
+  /** Least wait after a timeout, 429, 502 or 504 (contract: 60 s; tests lower it). */
+  throttledRetryFloorMs?: number;
+  /** Contract: an endpoint failing for 5 days is disabled. */
+  disableAfterFailingMs?: number;
+  /** Requests in flight per process (default 50). */
+  concurrency?: number;
+  /** Requests in flight per endpoint across all processes (contract: 5). */
+  endpointConcurrency?: number;
+  /** BullMQ job lock; a killed process's job runs again once it lapses (default 30 s). */
+  lockDurationMs?: number;
+  /** DNS for the connect-time address check; the system resolver by default. */
+  resolveHost?: ResolveHost;
+}
+
+export interface Dispatcher {
+  stop(): Promise<void>;
+}
+
+const SWEEP_BATCH = 1000;
+const RELAY_BATCH = 200;
+
+/**
+ * Runs the webhook dispatcher: the outbox relay (LISTEN + poll), the sweep and the BullMQ delivery worker.
+ * `stop()` stops taking jobs, lets in-flight attempts finish, and closes what it opened.
+ */
+export async function startDispatcher(config: Config, options: DispatcherOptions = {}): Promise<Dispatcher> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, name: "dispatcher" });
+  const db =
+    options.db ?? connectDatabase(config.databaseUrl, { max: 10, applicationName: "paygate-dispatcher" });
+  const redis = options.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const client = createWebhookClient({
+    env: config.env,
+    allowedCidrs: config.webhooks.allowedCidrs,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    totalTimeoutMs: requestTimeoutMs,
+    resolveHost: options.resolveHost,
+  });
+  const slots = createEndpointSlots(redis, {
+    prefix: config.queuePrefix,
+    limit: options.endpointConcurrency ?? 5,
+    leaseMs: requestTimeoutMs + 5_000,
+  });
+  const queue = createDeliveryQueue(redis, config.queuePrefix);
+
+  const deliverDependencies = {
+    db,
+    client,
+    slots,
+    retryPolicy: {
+      scheduleSeconds: config.webhooks.retryScheduleSeconds,
+      throttledFloorMs: options.throttledRetryFloorMs ?? 60_000,
+      jitter: 0.2,
+    },
+    disableAfterFailingMs: options.disableAfterFailingMs ?? 5 * 24 * 60 * 60 * 1000,
+    slotWaitMs: 200,
+    userAgent: `paygate/${packageJson.version}`,
+    logger,
+  };
+  const worker = new Worker<DeliveryJob>(
+    DELIVERY_QUEUE,
+    async (job: Job<DeliveryJob>, token?: string) => {
+      const next = await deliverWebhook(deliverDependencies, job.data.deliveryId);
+      if (next.kind === "later") {
+        // Retries are scheduled by PostgreSQL's next_attempt_at; the job just sleeps until then.
+        await job.moveToDelayed(Math.ceil(next.at), token);
+        throw new DelayedError();
+      }
+    },
+    deliveryWorkerOptions(redis, config.queuePrefix, {
+      concurrency: options.concurrency ?? 50,
+      lockDurationMs: options.lockDurationMs ?? 30_000,
+    }),
+  );
+  worker.on("failed", (job, error) =>
+    logger.error({ err: error, delivery: job?.data.deliveryId }, "delivery job failed"),
+  );
+  worker.on("error", (error) => logger.error({ err: error }, "delivery worker error"));
+
+  const relay = singleFlight(
+    async () => {
+      for (;;) {
+        const { events, deliveries } = await fanOutEvents(db, RELAY_BATCH);
+        await enqueueDeliveries(queue, deliveries);
+        if (events > 0) logger.debug({ events, deliveries: deliveries.length }, "relayed events");
+        if (events < RELAY_BATCH) return;
+      }
+    },
+    logger,
+    "relay",
+  );
+  const sweep = singleFlight(
+    async () => {
+      await enqueueDeliveries(queue, await dueDeliveryIds(db, new Date(), SWEEP_BATCH));
+    },
+    logger,
+    "sweep",
+  );
+
+  const listener = listenForEvents(
+    config.databaseUrl,
+    (payload) => {
+      if (payload === DELIVERIES_NOTICE) sweep.run();
+      else relay.run();
+    },
+    logger,
+  );
+  const timers = [
+    setInterval(relay.run, options.pollIntervalMs ?? 1_000),
+    setInterval(sweep.run, options.sweepIntervalMs ?? 5_000),
+  ];
+  relay.run();
+  sweep.run();
+  logger.info({ queue: DELIVERY_QUEUE, prefix: config.queuePrefix }, "dispatcher started");
+
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await listener.close();
+      await Promise.all([relay.idle(), sweep.idle()]);
+      await worker.close();
+      await queue.close();
+      await client.close();
+      if (!options.redis) await redis.quit();
+      if (!options.db) await db.destroy();
+      logger.info("dispatcher stopped");
+    },
+  };
+}
+
+/** Runs `task` one at a time; a request while it runs schedules exactly one more run. */
+function singleFlight(task: () => Promise<void>, logger: Logger, name: string) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = task()
+      .catch((error: unknown) => logger.error({ err: error }, `${name} failed`))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  return {
+    run,
+    idle: async () => {
+      while (running) await running;
+    },
+  };
+}
