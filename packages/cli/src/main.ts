@@ -1,5 +1,14 @@
 import { Command } from "commander";
+import { registerApi } from "./commands/api.ts";
+import { registerDeliveries } from "./commands/deliveries.ts";
+import { registerDispatcher } from "./commands/dispatcher.ts";
+import { registerEvents } from "./commands/events.ts";
+import { registerKeys } from "./commands/keys.ts";
+import { registerMerchants } from "./commands/merchants.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerRescan } from "./commands/rescan.ts";
+import { registerWallets } from "./commands/wallets.ts";
+import { registerWatcher } from "./commands/watcher.ts";
 
 /** `paygate`: the operator's command. Each command group registers itself from its own module. */
 const program = new Command("paygate")
@@ -8,6 +17,15 @@ const program = new Command("paygate")
   .showHelpAfterError();
 
 registerMigrate(program);
+registerMerchants(program);
+registerKeys(program);
+registerWallets(program);
+registerApi(program);
+registerDispatcher(program);
+registerDeliveries(program);
+registerEvents(program);
+registerWatcher(program);
+registerRescan(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`paygate: ${error instanceof Error ? error.message : String(error)}\n`);

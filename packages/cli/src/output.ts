@@ -17,9 +17,14 @@ export function printRecords(records: Record<string, unknown>[], options: Output
   const widths = columns.map((column) =>
     Math.max(column.length, ...records.map((record) => cell(record[column]).length)),
   );
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   process.stdout.write(`${line(columns)}\n`);
-  for (const record of records) process.stdout.write(`${line(columns.map((column) => cell(record[column])))}\n`);
+  for (const record of records)
+    process.stdout.write(`${line(columns.map((column) => cell(record[column])))}\n`);
 }
 
 export function printRecord(record: Record<string, unknown>, options: OutputOptions): void {
@@ -29,6 +34,8 @@ export function printRecord(record: Record<string, unknown>, options: OutputOpti
   }
   const width = Math.max(...Object.keys(record).map((key) => key.length));
   for (const [key, value] of Object.entries(record)) {
-    process.stdout.write(`${key.padEnd(width)}  ${value === null || value === undefined ? "-" : String(value)}\n`);
+    process.stdout.write(
+      `${key.padEnd(width)}  ${value === null || value === undefined ? "-" : String(value)}\n`,
+    );
   }
 }

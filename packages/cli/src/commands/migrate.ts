@@ -8,6 +8,8 @@ export function registerMigrate(program: Command): void {
     .description("apply pending database migrations")
     .action(async () => {
       const applied = await withDatabase((db) => migrateToLatest(db));
-      process.stdout.write(applied.length === 0 ? "database is up to date\n" : `applied: ${applied.join(", ")}\n`);
+      process.stdout.write(
+        applied.length === 0 ? "database is up to date\n" : `applied: ${applied.join(", ")}\n`,
+      );
     });
 }
