@@ -1,0 +1,182 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { authenticateApiKey } from "@paygate/shared";
+import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** The operator commands of contract section 5, run as a real child process against a real database. */
+const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
+let database: TestDatabase;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function paygate(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: "silent" }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const ANVIL_XPUB =
+  "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP";
+const ANVIL_XPRV =
+  "xprv9yeny6n2dNUokQFykGoZU6BDLeKbEBUoBeCFe2VF6MXdrHrprMYRc4tddncDRxrJCy7GtPDk68zRcgWtGFveqdCV5NyhZwVgMoZVbTm78vx";
+const VPUB =
+  "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(() => database?.drop());
+
+describe("paygate operator commands", () => {
+  let merchantId: string;
+
+  it("merchants create prints the id and a working API key", async () => {
+    const run = await paygate(
+      "merchants",
+      "create",
+      "--name",
+      "Corner shop",
+      "--tolerance-bps",
+      "25",
+      "--json",
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const created = JSON.parse(run.stdout);
+    expect(created).toMatchObject({
+      name: "Corner shop",
+      underpayment_tolerance_bps: 25,
+      monitoring_window_s: 86_400,
+    });
+    expect(created.id).toMatch(/^mer_/);
+    expect(created.api_key).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+    merchantId = created.id;
+    expect(await authenticateApiKey(database.db, created.api_key)).toMatchObject({ merchantId });
+
+    const human = await paygate("merchants", "create", "--name", "Second");
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/api_key\s+sk_/);
+    expect(human.stderr).toContain("not shown again");
+  });
+
+  it("merchants create refuses bad settings with a clear message", async () => {
+    const run = await paygate("merchants", "create", "--name", "Bad", "--tolerance-bps", "10000");
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("underpaymentToleranceBps must be an integer from 0 to 9999");
+    const notNumber = await paygate("merchants", "create", "--name", "Bad", "--monitoring-window", "1.5");
+    expect(notNumber.code).not.toBe(0);
+    expect(notNumber.stderr).toContain("expected a whole number");
+  });
+
+  it("merchants list shows them, newest first", async () => {
+    const run = await paygate("merchants", "list", "--json");
+    const merchants = JSON.parse(run.stdout) as { name: string }[];
+    expect(merchants.map((merchant) => merchant.name)).toEqual(["Second", "Corner shop"]);
+    expect(run.stdout).not.toContain("sk_");
+  });
+
+  it("keys create and revoke", async () => {
+    const created = JSON.parse((await paygate("keys", "create", "--merchant", merchantId, "--json")).stdout);
+    expect(created.api_key).toMatch(/^sk_/);
+    expect(created.last4).toBe(created.api_key.slice(-4));
+    const revoked = await paygate("keys", "revoke", created.id, "--json");
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(JSON.parse(revoked.stdout).revoked_at).not.toBeNull();
+    await expect(authenticateApiKey(database.db, created.api_key)).rejects.toMatchObject({
+      code: "api_key_revoked",
+    });
+    const listed = JSON.parse((await paygate("keys", "list", "--merchant", merchantId, "--json")).stdout);
+    expect(listed).toHaveLength(2);
+    const unknown = await paygate("keys", "create", "--merchant", "mer_nope");
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("No such merchant");
+  });
+
+  it("wallets set takes an xpub and shows the first address it will hand out, with the gap-limit warning", async () => {
+    const run = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "evm",
+      "--xpub",
+      ANVIL_XPUB,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/next_address\s+0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266/);
+    expect(run.stderr).toContain("gap limit");
+
+    const bitcoin = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "bitcoin",
+      "--xpub",
+      VPUB,
+      "--json",
+    );
+    expect(bitcoin.code, bitcoin.stderr).toBe(0);
+    expect(JSON.parse(bitcoin.stdout)).toMatchObject({
+      family: "bitcoin",
+      network: "testnet",
+      script_type: "p2wpkh",
+      next_index: 0,
+      next_address: "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl",
+    });
+  });
+
+  it("wallets set refuses private and malformed keys with a clear message, writing nothing", async () => {
+    const before = await database.db.selectFrom("wallets").select("id").execute();
+    const privateKey = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "evm",
+      "--xpub",
+      ANVIL_XPRV,
+    );
+    expect(privateKey.code).not.toBe(0);
+    expect(privateKey.stderr).toContain("private key");
+    expect(privateKey.stderr).not.toContain(ANVIL_XPRV);
+    const typo = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "evm",
+      "--xpub",
+      `${ANVIL_XPUB.slice(0, -1)}Q`,
+    );
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain("Not an extended public key");
+    const family = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "solana",
+      "--xpub",
+      ANVIL_XPUB,
+    );
+    expect(family.code).not.toBe(0);
+    expect(family.stderr).toContain("Allowed choices are evm, bitcoin");
+    expect(await database.db.selectFrom("wallets").select("id").execute()).toEqual(before);
+  });
+});

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "./support/stack.ts";
+
+/** S9: an underpayment within the merchant's tolerance (1% here) is confirmed. */
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ merchant: { toleranceBps: 100 } });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("S9 underpayment within tolerance", () => {
+  it("confirms 99.5% of the amount due when the tolerance is 1%", async () => {
+    const created = await stack.createIntent({ amount: "200", asset: "TUSD" });
+    await stack.pay(created.address, "199", { asset: "TUSD" });
+    await stack.mine(1);
+    const confirmed = await stack.waitForStatus(created.id, "confirmed");
+    expect(confirmed).toMatchObject({
+      amount_due: "200.000000",
+      amount_received: "199.000000",
+      amount_confirmed: "199.000000",
+      overpaid_amount: null,
+    });
+    const expected = ["payment.pending", "payment.confirmed"];
+    expect(await stack.waitForEvents(created.id, 2)).toEqual(expected);
+    expect(await stack.recordedEvents(created.id)).toEqual(expected);
+  });
+});

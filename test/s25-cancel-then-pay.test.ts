@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack } from "./support/stack.ts";
+
+/** S25: cancel an intent, then pay its address: recorded, no state change, listed for operators. */
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("S25 cancel, then pay", () => {
+  it("records the payment as not counted and keeps the intent canceled", async () => {
+    const created = await stack.createIntent({ amount: "1", asset: "ETH" });
+    const canceled = await stack.request("POST", `/v1/payment-intents/${created.id}/cancel`);
+    expect(canceled.status).toBe(200);
+    expect(canceled.body.status).toBe("canceled");
+
+    const payment = await stack.pay(created.address, "1");
+    const head = await stack.mine(2);
+    await stack.scannedTo(head);
+    const after = await stack.intent(created.id);
+    expect(after).toMatchObject({ status: "canceled", amount_received: "0.000000000000000000" });
+    expect(after.payments).toMatchObject([{ tx_hash: payment.hash, counted: false, status: "confirmed" }]);
+
+    // what operators list: payments that changed nothing
+    const uncounted = await stack.db
+      .selectFrom("payments")
+      .select(["intent_id", "tx_hash"])
+      .where("counted", "=", false)
+      .execute();
+    expect(uncounted).toEqual([{ intent_id: created.id, tx_hash: payment.hash }]);
+    expect(await stack.waitForEvents(created.id, 1)).toEqual(["payment.canceled"]);
+    expect(await stack.recordedEvents(created.id)).toEqual(["payment.canceled"]);
+  });
+});
