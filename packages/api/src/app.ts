@@ -1,4 +1,5 @@
 import express, { type Request, type RequestHandler } from "express";
+import { mountCheckout } from "./checkout/checkout-routes.ts";
 import { type ApiDeps, DEFAULT_RATE_LIMIT } from "./deps.ts";
 import { UnsupportedMediaTypeError } from "./http/api-errors.ts";
 import { authenticate } from "./http/auth.ts";
@@ -10,6 +11,7 @@ import { renderDocsPage } from "./openapi/docs-page.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { mountHealth } from "./routes/health.ts";
 import { v1Routes } from "./routes/index.ts";
+import { mountMetrics } from "./routes/metrics.ts";
 
 /** Bodies are JSON; anything else is refused before it is read. An empty POST (a cancel) has no type. */
 const jsonBodiesOnly: RequestHandler = (request, _response, next) => {
@@ -38,6 +40,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const document = openApiDocument(v1Routes, deps.config.publicUrl);
   const docsPage = renderDocsPage(document);
   mountHealth(app, deps.db);
+  mountMetrics(app, deps.db);
+  mountCheckout(app, deps);
   app.get("/openapi.json", (_request, response) => {
     response.json(document);
   });

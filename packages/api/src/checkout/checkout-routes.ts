@@ -1,0 +1,66 @@
+import { NotFoundError } from "@paygate/shared";
+import type { Router } from "express";
+import type { ApiDeps } from "../deps.ts";
+import type { IntentReadContext } from "../intents/read-intents.ts";
+import { renderCheckoutPage } from "./checkout-page.ts";
+import { newNonce, setPageHeaders } from "./content-security-policy.ts";
+import { findCheckout } from "./find-checkout.ts";
+import { renderMessagePage } from "./message-page.ts";
+import { paymentQrSvg } from "./payment-qr.ts";
+import { publicStatus } from "./public-status.ts";
+
+/**
+ * `GET /pay/:id` (the hosted checkout page) and `GET /pay/:id/status` (its public JSON feed). Public and
+ * unauthenticated, outside `/v1`: the intent id in the link is the only credential, as with Stripe's hosted
+ * pages. The status answers errors in the API's envelope; the page answers them as HTML a payer can read.
+ */
+export function mountCheckout(router: Router, deps: ApiDeps): void {
+  const context: IntentReadContext = {
+    db: deps.db,
+    chains: deps.chains,
+    publicUrl: deps.config.publicUrl,
+  };
+
+  router.get("/pay/:id/status", async (request, response) => {
+    const checkout = await findCheckout(context, request.params.id);
+    if (!checkout) throw new NotFoundError("payment_intent", request.params.id);
+    response
+      .set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" })
+      .json(publicStatus(checkout, new Date()));
+  });
+
+  router.get("/pay/:id", async (request, response) => {
+    const nonce = newNonce();
+    setPageHeaders(response, nonce);
+    try {
+      const checkout = await findCheckout(context, request.params.id);
+      if (!checkout) {
+        response.status(404).send(
+          renderMessagePage({
+            title: "Payment not found",
+            headline: "Payment not found",
+            detail:
+              "This payment link is not valid. Check that you copied the whole link, or return to the shop to start again.",
+            nonce,
+          }),
+        );
+        return;
+      }
+      const now = new Date();
+      const status = publicStatus(checkout, now);
+      const uri = status.payment_uri;
+      const payment = uri === null ? undefined : { uri, qrSvg: await paymentQrSvg(uri) };
+      response.send(renderCheckoutPage({ checkout, status, payment, nonce, now }));
+    } catch (error) {
+      request.log.error({ err: error }, "checkout page failed");
+      response.status(500).send(
+        renderMessagePage({
+          title: "Payment page unavailable",
+          headline: "This page is temporarily unavailable",
+          detail: "Payments already sent are not affected. Reload the page in a moment.",
+          nonce,
+        }),
+      );
+    }
+  });
+}
