@@ -46,9 +46,35 @@ export interface ChainSource {
   finalized?(): Promise<bigint>;
   /**
    * Unconfirmed transfers to watched addresses (Bitcoin mempool). A transfer seen before and absent now has left
-   * the mempool; the scanner reports it vanished unless a block holds it.
+   * the mempool (dropped, or replaced by a conflicting transaction); the scanner reports it vanished unless a
+   * block holds it.
    */
-  mempool?(watched: AddressFilter): Promise<Transfer[]>;
+  mempool?(watch: MempoolWatch): Promise<MempoolSnapshot>;
+}
+
+/** One unconfirmed transfer, with its BIP125 replace-by-fee signal. */
+export interface MempoolTransfer extends Transfer {
+  rbf: boolean;
+}
+
+export interface MempoolSnapshot {
+  /**
+   * The best block hash read after the mempool: the scanner judges absences only when it is the block it has
+   * scanned last (otherwise a transaction missing from the mempool may just have been mined).
+   */
+  tipHash: string;
+  transfers: MempoolTransfer[];
+}
+
+/** What a mempool read needs from the scanner. */
+export interface MempoolWatch extends AddressFilter {
+  /**
+   * Reads intents created since the last refresh. A backend calls it after listing the mempool and before
+   * matching: every address a listed transaction pays was created before the listing, so none is missed.
+   */
+  refresh(): Promise<void>;
+  /** Addresses whose unconfirmed payments matter now (backends that ask per address, such as Esplora). */
+  openAddresses(): Promise<string[]>;
 }
 
 /** The range a source could not return consistently (a reorg under our feet); the scanner retries it. */
