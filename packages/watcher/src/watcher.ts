@@ -60,8 +60,7 @@ export function watchedChains(config: Config, ids?: readonly string[]): Chain[] 
       return chain;
     });
   }
-  // Bitcoin backends are not part of this watcher yet (issue 6)
-  return config.chains.filter((chain) => isChainEnabled(chain) && chain.family === "evm");
+  return config.chains.filter(isChainEnabled);
 }
 
 export function reconcileContext(config: Config): ReconcileContext {

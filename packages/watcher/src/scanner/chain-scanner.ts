@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Chain, type Db, type Logger, type ReconcileContext, redactUrl } from "@paygate/shared";
 import { BaseError } from "viem";
 import { watchedAddresses } from "../addresses/watched-addresses.ts";
-import type { ChainSource } from "../chains/source.ts";
+import type { ChainSource, MempoolWatch } from "../chains/source.ts";
 import { sweepExpiredIntents } from "../expiry/expiry-sweep.ts";
 import type { ChainMetrics } from "../metrics/watcher-metrics.ts";
 import { type BackoffPolicy, backoffDelayMs } from "./backoff.ts";
@@ -16,6 +16,7 @@ import {
   storeFinalized,
 } from "./checkpoint.ts";
 import { findCommonAncestor } from "./common-ancestor.ts";
+import { mempoolAddresses, recordMempool } from "./record-mempool.ts";
 import {
   confirmPendingPayments,
   type EffectsContext,
@@ -99,6 +100,11 @@ export async function scanWhileLocked(
   const chain = source.chain;
   const effects: EffectsContext = { db, reconcile: options.reconcile, chain: chain.id, logger };
   const watched = watchedAddresses(db, chain.id, source.addressKey);
+  const mempoolWatch: MempoolWatch = {
+    has: (key) => watched.has(key),
+    refresh: () => watched.refresh(),
+    openAddresses: () => mempoolAddresses(effects),
+  };
   const keep = deepestThreshold(chain) + options.reorgMargin;
   const batch = BigInt(Math.max(1, Math.min(options.blocksPerBatch, chain.maxBlockRange)));
   let syncedUpTo: Date | undefined;
@@ -164,8 +170,19 @@ export async function scanWhileLocked(
     }
     if (!advanced && (finalizedMoved || !confirmedOnce)) await confirmPendingPayments(effects, scanned);
     confirmedOnce = true;
-    if (scanned >= head.number) syncedUpTo = startedAt;
-    return scanned >= head.number;
+    if (scanned < head.number) return false;
+    if (source.mempool && !(await readMempool(scanned, head.hash))) return false;
+    syncedUpTo = startedAt;
+    return true;
+  }
+
+  /** False when the chain moved while the mempool was read: absences are judged on the next poll. */
+  async function readMempool(scanned: bigint, headHash: string): Promise<boolean> {
+    const snapshot = await source.mempool!(mempoolWatch);
+    const scannedHash = (await storedHash(db, chain.id, scanned)) ?? headHash;
+    if (snapshot.tipHash !== scannedHash) return false;
+    await recordMempool(effects, snapshot.transfers);
+    return true;
   }
 
   async function differsFromStored(number: bigint, hash: string): Promise<boolean> {

@@ -160,7 +160,7 @@ export async function confirmPendingPayments(
   }
 }
 
-function vanishedObservation(payment: PaymentRow): PaymentObservation {
+export function vanishedObservation(payment: PaymentRow): PaymentObservation {
   return {
     txHash: payment.tx_hash,
     index: payment.output_index,
