@@ -1,6 +1,6 @@
 import { checkoutScript } from "./checkout-script.ts";
 import { formatCountdown } from "./countdown.ts";
-import { displayAmount } from "./display-amount.ts";
+import { displayAmount, isZeroAmount } from "./display-amount.ts";
 import type { Checkout } from "./find-checkout.ts";
 import { html, type SafeHtml, trustedHtml } from "./html.ts";
 import { networkName } from "./network-names.ts";
@@ -8,39 +8,30 @@ import { renderLayout } from "./page-layout.ts";
 import type { PublicStatus } from "./public-status.ts";
 import { statusMessage } from "./status-message.ts";
 
-export interface CheckoutPageInput {
+export interface CheckoutView {
   checkout: Checkout;
   status: PublicStatus;
   /** `status.payment_uri` and its QR code, while the intent accepts payment. */
   payment: { uri: string; qrSvg: string } | undefined;
-  nonce: string;
   now: Date;
 }
 
 /**
- * `GET /pay/:id`. The regions marked `data-region` are what the script swaps in place when the status
- * changes, so they must exist (perhaps empty and hidden) in every state.
+ * `GET /pay/:id`. The live regions come from `renderLiveRegions`, which `GET /pay/:id/regions` also answers
+ * so the script can swap them in place when the status changes.
  */
-export function renderCheckoutPage(input: CheckoutPageInput): string {
-  const { checkout, status, nonce } = input;
-  const { intent } = checkout;
-  const message = statusMessage(status);
+export function renderCheckoutPage(view: CheckoutView, nonce: string): string {
+  const { intent } = view.checkout;
   const fiatPrice = intent.price.currency !== intent.asset;
-  const body = html`<main data-checkout data-status-url="/pay/${intent.id}/status" data-page-url="/pay/${intent.id}" data-initial-status="${JSON.stringify(status)}">
+  const body = html`<main data-checkout data-status-url="/pay/${intent.id}/status" data-regions-url="/pay/${intent.id}/regions" data-initial-status="${JSON.stringify(view.status)}">
 <div class="card">
 <header class="merchant">
 <p class="eyebrow">Payment to</p>
-<h1>${checkout.merchantName}</h1>
+<h1>${view.checkout.merchantName}</h1>
 ${intent.order_id !== null && html`<p class="order">Order <span class="mono">${intent.order_id}</span></p>`}
 ${fiatPrice && html`<p class="price">Price <strong>${intent.price.amount} ${intent.price.currency}</strong></p>`}
 </header>
-<div id="status" data-region="status" class="status tone-${message.tone}" role="status" aria-live="polite" aria-atomic="true">
-<p class="headline">${message.headline}</p>
-<p class="detail">${message.detail}</p>
-</div>
-<section data-region="instructions" aria-label="How to pay"${trustedHtml(input.payment === undefined ? " hidden" : "")}>
-${input.payment !== undefined && instructions(input, input.payment)}
-</section>
+${renderLiveRegions(view)}
 <p id="copy-feedback" class="visually-hidden" aria-live="polite"></p>
 </div>
 <footer>
@@ -49,7 +40,7 @@ ${input.payment !== undefined && instructions(input, input.payment)}
 </footer>
 </main>`;
   return renderLayout({
-    title: `Pay ${checkout.merchantName}`,
+    title: `Pay ${view.checkout.merchantName}`,
     nonce,
     body,
     script: checkoutScript,
@@ -57,8 +48,44 @@ ${input.payment !== undefined && instructions(input, input.payment)}
   });
 }
 
-function instructions(input: CheckoutPageInput, payment: { uri: string; qrSvg: string }): SafeHtml {
-  const { checkout, status, now } = input;
+/**
+ * The parts of the page that follow the status, each marked `data-region`. Every region exists in every
+ * state (perhaps empty and hidden), so the script always finds what to replace. No style or script inside:
+ * a fragment parsed by the page must not carry anything its CSP would refuse.
+ */
+export function renderLiveRegions(view: CheckoutView): SafeHtml {
+  const message = statusMessage(view.status);
+  return html`<div id="status" data-region="status" class="status tone-${message.tone}" role="status" aria-live="polite" aria-atomic="true">
+<p class="headline">${message.headline}</p>
+<p class="detail">${message.detail}</p>
+</div>
+<section data-region="instructions" aria-label="How to pay"${hiddenUnless(view.payment !== undefined)}>
+${view.payment !== undefined && instructions(view, view.payment)}
+</section>
+<section data-region="summary" aria-label="Payment summary"${hiddenUnless(view.payment === undefined)}>
+${view.payment === undefined && summary(view)}
+</section>`;
+}
+
+const hiddenUnless = (shown: boolean) => trustedHtml(shown ? "" : " hidden");
+
+/** Once nothing is to be sent: what was asked, what arrived, and the transactions a payer can look up. */
+function summary(view: CheckoutView): SafeHtml {
+  const { status, checkout } = view;
+  const unit = checkout.asset.symbol;
+  const transactions = checkout.intent.payments.filter(
+    (payment) => payment.counted && payment.status !== "reverted",
+  );
+  return html`<dl class="fields">
+<div class="field"><dt>Amount</dt><dd>${displayAmount(status.amount_due)} ${unit}</dd></div>
+${!isZeroAmount(status.amount_received) && html`<div class="field"><dt>Received</dt><dd>${displayAmount(status.amount_received)} ${unit}</dd></div>`}
+<div class="field"><dt>Network</dt><dd>${networkName(status.chain)}</dd></div>
+${transactions.length > 0 && html`<div class="field"><dt>${transactions.length === 1 ? "Transaction" : "Transactions"}</dt>${transactions.map((payment) => html`<dd><span class="value mono">${payment.tx_hash}</span></dd>`)}</div>`}
+</dl>`;
+}
+
+function instructions(view: CheckoutView, payment: { uri: string; qrSvg: string }): SafeHtml {
+  const { checkout, status, now } = view;
   const { asset } = checkout;
   const network = networkName(status.chain);
   const amount = displayAmount(status.amount_remaining);
@@ -74,7 +101,7 @@ function instructions(input: CheckoutPageInput, payment: { uri: string; qrSvg: s
 <dl class="fields">
 <div class="field">
 <dt>${partlyPaid ? "Still to send" : "Amount to send"}</dt>
-<dd><span class="value amount" id="amount-value">${amount}</span><span class="unit">${asset.symbol}</span>
+<dd><span class="value"><span class="amount" id="amount-value">${amount}</span> <span class="unit">${asset.symbol}</span></span>
 <button type="button" class="copy" data-copy="amount-value" data-copy-label="Amount" aria-label="Copy amount">Copy</button></dd>
 </div>
 <div class="field">

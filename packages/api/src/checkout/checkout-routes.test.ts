@@ -60,7 +60,9 @@ describe("GET /pay/:id", () => {
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/^text\/html; charset=utf-8/);
     expect(page.headers.get("cache-control")).toBe("no-store");
-    expect(page.text).toContain('<span class="value amount" id="amount-value">0.25</span>');
+    expect(page.text).toContain(
+      '<span class="amount" id="amount-value">0.25</span> <span class="unit">ETH</span>',
+    );
     expect(page.text).toContain(`id="address-value">${intent.address}</span>`);
     expect(page.text).toMatch(
       /<div class="code" role="img" aria-label="QR code: [^"]+"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"/,
@@ -134,6 +136,9 @@ describe("GET /pay/:id", () => {
     expect(confirming.text).toContain("Payment received, confirming (0 of 2 confirmations)");
     expect(confirming.text).toContain('<section data-region="instructions" aria-label="How to pay" hidden>');
     expect(confirming.text).not.toContain("<svg");
+
+    expect(confirming.text).toContain('<section data-region="summary" aria-label="Payment summary">');
+    expect(confirming.text).toContain("<dt>Received</dt><dd>0.25 ETH</dd>");
 
     await setState(intent.id, { status: "confirmed", received: 250000000000000000n });
     expect((await anonymous("GET", `/pay/${intent.id}`)).text).toContain("Payment confirmed");

@@ -1,7 +1,7 @@
 /**
  * The page's only script, inlined with the CSP nonce. It polls `/pay/:id/status`; when anything but the
- * server clock changes it fetches the page again and swaps in the server-rendered regions (`data-region`), so
- * every word, amount and QR code is rendered in one place, on the server, escaped there. It also runs the
+ * server clock changes it fetches `/pay/:id/regions` and swaps those server-rendered regions (`data-region`)
+ * in place, so every word, amount and QR code is rendered in one place, on the server, escaped there. It also runs the
  * countdown (against the server's clock) and the copy buttons. Plain ES2020, no build step, no libraries.
  * `formatCountdown` in `countdown.ts` is the server's copy of `countdownText`; keep them alike.
  */
@@ -42,8 +42,8 @@ export const checkoutScript = `
   }
 
   async function refreshRegions() {
-    const response = await fetch(root.dataset.pageUrl, { cache: "no-store", headers: { accept: "text/html" } });
-    if (!response.ok) throw new Error("page answered " + response.status);
+    const response = await fetch(root.dataset.regionsUrl, { cache: "no-store", headers: { accept: "text/html" } });
+    if (!response.ok) throw new Error("regions answered " + response.status);
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     for (const region of document.querySelectorAll("[data-region]")) {
       const replacement = fresh.querySelector('[data-region="' + region.dataset.region + '"]');

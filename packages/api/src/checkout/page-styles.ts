@@ -14,7 +14,8 @@ main{max-width:760px;margin:0 auto;padding:16px}
 .eyebrow{margin:0;color:#4a5361;font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;flex-basis:100%}
 .order,.price{margin:0;color:#4a5361;overflow-wrap:anywhere}
 .price strong{color:#1b1f24}
-.status{border:1px solid;border-left-width:6px;border-radius:10px;padding:12px 14px;margin-bottom:20px}
+.status{border:1px solid;border-left-width:6px;border-radius:10px;padding:12px 14px}
+[data-region=instructions],[data-region=summary]{margin-top:20px}
 .status p{margin:0}
 .status .headline{font-weight:650;font-size:1.1rem}
 .status .detail{color:#2d333b}
@@ -25,6 +26,7 @@ main{max-width:760px;margin:0 auto;padding:16px}
 .tone-closed{background:#f2f3f5;border-color:#5b6470}
 .tone-progress .headline::before{content:"";display:inline-block;width:.8em;height:.8em;margin-right:.5em;border:2px solid #a15c00;border-right-color:transparent;border-radius:50%;vertical-align:-.05em;animation:spin 1s linear infinite}
 @keyframes spin{to{transform:rotate(360deg)}}
+.tone-success .headline::before{content:"\\2713";margin-right:.4em;color:#16794a}
 @media (prefers-reduced-motion:reduce){.tone-progress .headline::before{animation:none}}
 .pay{display:grid;gap:20px}
 .qr{margin:0;justify-self:center;text-align:center}
@@ -35,7 +37,7 @@ main{max-width:760px;margin:0 auto;padding:16px}
 .field dt{color:#4a5361;font-size:.875rem;font-weight:600}
 .field dd{margin:2px 0 0;display:flex;align-items:flex-start;gap:10px}
 .value{flex:1;min-width:0;overflow-wrap:anywhere;word-break:break-all}
-.amount{font-size:1.6rem;font-weight:700;line-height:1.25;font-variant-numeric:tabular-nums;word-break:normal}
+.amount{font-size:1.6rem;font-weight:700;line-height:1.25;font-variant-numeric:tabular-nums;word-break:break-all}
 .unit{font-size:1.1rem;font-weight:600;color:#2d333b}
 .mono{font-family:ui-monospace,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:.95rem}
 .copy{flex:none;font:inherit;font-size:.875rem;font-weight:600;color:#1d4ed8;background:#fff;border:1px solid #1d4ed8;border-radius:8px;padding:6px 14px;min-height:36px;cursor:pointer}
