@@ -13,6 +13,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
 import { createEndpointSlots } from "./deliveries/endpoint-slots.ts";
 import { createWebhookClient } from "./deliveries/webhook-client.ts";
+import { type DeliveryMetrics, instrumentWebhookClient } from "./metrics/delivery-metrics.ts";
 import { listenForEvents } from "./outbox/event-listener.ts";
 import { dueDeliveryIds, fanOutEvents } from "./outbox/fan-out.ts";
 import {
@@ -48,6 +49,8 @@ export interface DispatcherOptions {
   lockDurationMs?: number;
   /** DNS for the connect-time address check; the system resolver by default. */
   resolveHost?: ResolveHost;
+  /** Counts attempts and latencies (`createDeliveryMetrics`); none when absent. */
+  metrics?: DeliveryMetrics;
 }
 
 export interface Dispatcher {
@@ -67,13 +70,14 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     options.db ?? connectDatabase(config.databaseUrl, { max: 10, applicationName: "paygate-dispatcher" });
   const redis = options.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-  const client = createWebhookClient({
+  const webhookClient = createWebhookClient({
     env: config.env,
     allowedCidrs: config.webhooks.allowedCidrs,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     totalTimeoutMs: requestTimeoutMs,
     resolveHost: options.resolveHost,
   });
+  const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
   const slots = createEndpointSlots(redis, {
     prefix: config.queuePrefix,
     limit: options.endpointConcurrency ?? 5,

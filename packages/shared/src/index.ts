@@ -1,3 +1,4 @@
+export * from "./anvil/index.ts";
 export * from "./api-keys/index.ts";
 export * from "./chains/index.ts";
 export * from "./config/config.ts";
@@ -9,6 +10,7 @@ export * from "./ids.ts";
 export * from "./intents/index.ts";
 export * from "./logger.ts";
 export * from "./merchants/index.ts";
+export * from "./metrics/index.ts";
 export * from "./money/index.ts";
 export * from "./payment-uri/index.ts";
 export * from "./wallet-registry/index.ts";

@@ -19,10 +19,15 @@ const fixedRate = z
     return { asset, fiat, rate };
   });
 
+/** 0 asks the OS for a free port (tests). */
+const port = z.coerce.number().int().min(0).max(65_535);
+
 const environmentSchema = z.object({
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/paygate"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: port.default(3000),
+  WATCHER_PORT: port.default(3001),
+  DISPATCHER_PORT: port.default(3002),
   PUBLIC_URL: z.url().optional(),
   PAYGATE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -58,7 +63,10 @@ export type PaygateEnv = "development" | "test" | "production";
 export interface Config {
   databaseUrl: string;
   redisUrl: string;
+  /** The API's port. */
   port: number;
+  /** Where the watcher and the dispatcher answer /healthz, /readyz and /metrics. */
+  opsPorts: { watcher: number; dispatcher: number };
   publicUrl: string;
   env: PaygateEnv;
   logLevel: string;
@@ -92,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     port: values.PORT,
+    opsPorts: { watcher: values.WATCHER_PORT, dispatcher: values.DISPATCHER_PORT },
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
     env: values.PAYGATE_ENV,
     logLevel: values.LOG_LEVEL,

@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { type Anvil, type CreateAnvilOptions, createAnvil } from "@viem/anvil";
 import {
@@ -20,10 +18,11 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { ANVIL_MNEMONIC, anvilBinary } from "../anvil/index.ts";
 import { freePort } from "./ports.ts";
 
-/** Anvil's default dev mnemonic, passed explicitly so `accounts` always match the funded keys. */
-export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+/** Passed explicitly so `accounts` always match the funded keys. */
+export { ANVIL_MNEMONIC };
 
 export interface StartAnvilOptions {
   /** Seconds between interval-mined blocks; without it Anvil mines one block per transaction. */
@@ -64,7 +63,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<TestA
   const chainId = options.chainId ?? 31337;
   const create = (port: number, loadState?: string) =>
     createAnvil({
-      anvilBinary: anvilBinary(),
+      anvilBinary: anvilBinary(import.meta.url),
       port,
       chainId,
       mnemonic: ANVIL_MNEMONIC,
@@ -148,29 +147,4 @@ async function listen(create: (port: number) => Anvil): Promise<Anvil> {
       if (attempt >= 5 || !/address already in use/i.test(String(error))) throw error;
     }
   }
-}
-
-/** The platform binary that `@foundry-rs/anvil` installs as an optional dependency of its own. */
-function anvilBinary(): string {
-  const arches: Record<string, string> = { x64: "amd64", arm64: "arm64" };
-  const platformPackage = `@foundry-rs/anvil-${process.platform}-${arches[process.arch] ?? process.arch}`;
-  const here = createRequire(import.meta.url);
-  const places = [here];
-  try {
-    places.push(createRequire(here.resolve("@foundry-rs/anvil/package.json")));
-  } catch {
-    // The wrapper package is absent; only a directly installed platform package can help.
-  }
-  for (const place of places) {
-    try {
-      const binary = join(dirname(place.resolve(`${platformPackage}/package.json`)), "bin", "anvil");
-      if (existsSync(binary)) return binary;
-    } catch {
-      // Try the next place.
-    }
-  }
-  throw new Error(
-    `Anvil binary not found: ${platformPackage} is missing or has no bin/anvil. Run \`pnpm install\` ` +
-      "(it is an optional dependency of @foundry-rs/anvil, a devDependency of @paygate/shared).",
-  );
 }

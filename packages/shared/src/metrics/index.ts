@@ -1,0 +1,3 @@
+export * from "./intent-metrics.ts";
+export * from "./ops-server.ts";
+export * from "./process-metrics.ts";
