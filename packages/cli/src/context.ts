@@ -1,9 +1,9 @@
 import { type Config, ConfigError, connectDatabase, type Db, loadConfig } from "@paygate/shared";
 
 /** Commands load configuration when they run, so `--help` works without a database. */
-export function loadConfigOrExit(): Config {
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
-    return loadConfig(process.env);
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`paygate: ${error.message}\n`);

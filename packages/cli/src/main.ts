@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { registerApi } from "./commands/api.ts";
 import { registerDeliveries } from "./commands/deliveries.ts";
+import { registerDemo } from "./commands/demo.ts";
+import { registerDev } from "./commands/dev.ts";
 import { registerDispatcher } from "./commands/dispatcher.ts";
 import { registerEvents } from "./commands/events.ts";
 import { registerKeys } from "./commands/keys.ts";
@@ -16,6 +18,8 @@ const program = new Command("paygate")
   .option("--json", "machine-readable output")
   .showHelpAfterError();
 
+registerDev(program);
+registerDemo(program);
 registerMigrate(program);
 registerMerchants(program);
 registerKeys(program);

@@ -1,6 +1,7 @@
 import { createLogger } from "@paygate/shared";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
+import { shutdownSignal } from "../services/shutdown-signal.ts";
 
 /** `paygate api`: the REST API alone (for compose and scaling), until SIGTERM or SIGINT. */
 export function registerApi(program: Command): void {
@@ -13,10 +14,7 @@ export function registerApi(program: Command): void {
       const { startApi } = await import("@paygate/api");
       const logger = createLogger({ level: config.logLevel, name: "api", pretty: process.stdout.isTTY });
       const api = await startApi(config, { logger });
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGTERM", resolve);
-        process.once("SIGINT", resolve);
-      });
+      const signal = await shutdownSignal();
       logger.info({ signal }, "shutting down");
       await api.close();
     });

@@ -1,7 +1,8 @@
-import { startDispatcher } from "@paygate/dispatcher";
 import { createLogger } from "@paygate/shared";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
+import { startDispatcherService } from "../services/dispatcher-service.ts";
+import { shutdownSignal } from "../services/shutdown-signal.ts";
 
 /** `paygate dispatcher`: the webhook dispatcher alone (for compose and scaling), until SIGTERM or SIGINT. */
 export function registerDispatcher(program: Command): void {
@@ -15,12 +16,9 @@ export function registerDispatcher(program: Command): void {
         name: "dispatcher",
         pretty: process.stdout.isTTY,
       });
-      const dispatcher = await startDispatcher(config, { logger });
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once("SIGTERM", resolve);
-        process.once("SIGINT", resolve);
-      });
+      const service = await startDispatcherService(config, { logger });
+      const signal = await shutdownSignal();
       logger.info({ signal }, "shutting down: finishing in-flight deliveries");
-      await dispatcher.stop();
+      await service.stop();
     });
 }

@@ -1,7 +1,8 @@
 import { createLogger } from "@paygate/shared";
-import { startWatcher } from "@paygate/watcher";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
+import { shutdownSignal } from "../services/shutdown-signal.ts";
+import { startWatcherService } from "../services/watcher-service.ts";
 
 /** `paygate watcher`: the chain watcher alone (for compose and scaling), until SIGTERM or SIGINT. */
 export function registerWatcher(program: Command): void {
@@ -12,24 +13,21 @@ export function registerWatcher(program: Command): void {
     .action(async (options: { chain?: string[] }) => {
       const config = loadConfigOrExit();
       const logger = createLogger({ level: config.logLevel, name: "watcher", pretty: process.stdout.isTTY });
-      const watcher = await startWatcher(config, { logger, chains: options.chain });
+      const service = await startWatcherService(config, { logger, chains: options.chain });
       const outcome = await Promise.race([
-        new Promise<NodeJS.Signals>((resolve) => {
-          process.once("SIGTERM", resolve);
-          process.once("SIGINT", resolve);
-        }),
+        shutdownSignal(),
         // a chain that cannot go on safely (a reorg deeper than the window) ends the process: never silently
-        watcher.done.then(
+        service.watcher.done.then(
           () => "done" as const,
           (error: unknown) => error as Error,
         ),
       ]);
       if (outcome instanceof Error) {
         logger.fatal({ err: outcome.message }, "watcher stopped");
-        await watcher.stop();
+        await service.stop();
         process.exit(1);
       }
       logger.info({ signal: outcome }, "shutting down");
-      await watcher.stop();
+      await service.stop();
     });
 }
