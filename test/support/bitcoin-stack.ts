@@ -48,6 +48,8 @@ export interface BitcoinStackOptions {
   merchant?: { toleranceBps?: number; monitoringWindowS?: number };
   /** Extra fields of the bitcoin-regtest chain file entry (snake_case). */
   chain?: Record<string, unknown>;
+  /** More chain file entries (offered by the API; the watcher scans bitcoin-regtest only). */
+  otherChains?: Record<string, Record<string, unknown>>;
   /** The backend URL the gateway uses (default the simulator's own; S14 may put something in between). */
   backendUrl?: (sim: BitcoinSim) => string;
   /** `false`: start without a watcher. */
@@ -105,6 +107,7 @@ export async function startBitcoinStack(options: BitcoinStackOptions): Promise<B
     JSON.stringify({
       chains: {
         [CHAIN]: { poll_interval_ms: 100, bitcoin_backend: { kind: options.backend, url }, ...options.chain },
+        ...options.otherChains,
       },
     }),
   );
