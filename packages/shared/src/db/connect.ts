@@ -19,12 +19,17 @@ const types = {
 export type Db = Kysely<Database>;
 
 export function createPool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}) {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "paygate",
     types,
   });
+  // An idle client whose connection dies (server restart, admin termination, or a database dropped while the
+  // pool is closing) is an 'error' event; unhandled it would crash the process. pg-pool has already discarded
+  // that client and the next query connects afresh; errors of queries in flight reach their callers.
+  pool.on("error", () => {});
+  return pool;
 }
 
 export function connectDatabase(
