@@ -136,4 +136,47 @@ describe("checkout page in Chromium", () => {
       expect(observed.problems.join("\n")).toBe("");
     }
   });
+  it("asks for the rest after a partial payment, through expiry, until a top-up confirms it", {
+    timeout: 90_000,
+  }, async () => {
+    const intent = await stack.createIntent({ amount: "0.5", asset: "ETH", expires_in: 900 });
+    const phone = await open(`${stack.api.url}/pay/${intent.id}`, "phone");
+    const { page } = phone;
+    const qrOf = () => page.locator(".qr .code").innerHTML();
+    const fullAmountQr = await qrOf();
+
+    await stack.pay(intent.address, "0.2");
+    await statusBanner(page).getByText("Partial payment: 0.3 ETH still due").waitFor({ timeout: 15_000 });
+    expect(await page.locator("#amount-value").textContent()).toBe("0.3");
+    // the QR code and wallet link now ask for the rest, not the whole amount again
+    expect(await page.locator("a.wallet").getAttribute("href")).toBe(
+      `ethereum:${intent.address}@31337?value=300000000000000000`,
+    );
+    expect(await qrOf()).not.toBe(fullAmountQr);
+
+    await stack.setExpiry(intent.id, -1000);
+    await statusBanner(page).getByText("Underpaid: 0.3 ETH still due").waitFor({ timeout: 15_000 });
+    expect(await page.locator("#amount-value").textContent()).toBe("0.3");
+    await page.screenshot({ path: `${artifacts}phone-underpaid.png`, fullPage: true });
+
+    await stack.pay(intent.address, "0.3");
+    await stack.mine(1);
+    await statusBanner(page).getByText("Payment confirmed").waitFor({ timeout: 15_000 });
+    expect(await page.locator("[data-region=summary]").textContent()).toContain("Received0.5 ETH");
+
+    expect(phone.navigations).toBe(1);
+    expect(phone.cspViolations.join("\n")).toBe("");
+    expect(phone.problems.join("\n")).toBe("");
+  });
+
+  it("still shows what to pay with JavaScript off, and refreshes itself", async () => {
+    const intent = await stack.createIntent({ amount: "0.25", asset: "ETH" });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${stack.api.url}/pay/${intent.id}`);
+    expect(await page.locator("#amount-value").textContent()).toBe("0.25");
+    expect(await page.locator(".qr svg").isVisible()).toBe(true);
+    expect(await page.locator("noscript").innerHTML()).toContain('http-equiv="refresh"');
+  });
 });

@@ -177,6 +177,28 @@ describe("GET /pay/:id", () => {
   });
 });
 
+describe("GET /pay/:id/regions", () => {
+  it("answers the page's live regions alone, for its script to swap in", async () => {
+    const intent = await createIntent({ order_id: xssOrderId });
+    const regions = await anonymous("GET", `/pay/${intent.id}/regions`);
+    expect(regions.status).toBe(200);
+    expect(regions.headers.get("cache-control")).toBe("no-store");
+    expect(regions.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(regions.text).toMatch(/^<div id="status" data-region="status"/);
+    expect(regions.text).toContain('data-region="instructions"');
+    expect(regions.text).toContain('data-region="summary"');
+    expect(regions.text).toContain(`id="address-value">${intent.address}</span>`);
+    expect(regions.text).not.toMatch(/<(html|style|script)\b/);
+    expect(regions.text).not.toContain("order");
+  });
+
+  it("answers an unknown id in the API's error envelope", async () => {
+    const answer = await anonymous("GET", "/pay/pi_01JZ0000000000000000000000/regions");
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toMatchObject({ type: "not_found", code: "resource_missing" });
+  });
+});
+
 describe("GET /pay/:id/status", () => {
   it("exposes public fields only, uncached", async () => {
     const intent = await createIntent({ order_id: xssOrderId, metadata: { note: xssMetadata } });
@@ -195,6 +217,7 @@ describe("GET /pay/:id/status", () => {
         "confirmations",
         "confirmed_at",
         "expires_at",
+        "final",
         "id",
         "late",
         "object",

@@ -13,7 +13,6 @@ export const checkoutScript = `
   const ACTIVE_POLL_MS = 2000;
   const CLOSED_POLL_MS = 10000;
   const MAX_BACKOFF_MS = 30000;
-  const finalStates = new Set(["confirmed", "canceled"]);
   let last = JSON.parse(root.dataset.initialStatus);
   let clockOffsetMs = Date.parse(last.server_time) - Date.now();
   let failures = 0;
@@ -72,14 +71,15 @@ export const checkoutScript = `
     } catch (error) {
       failures += 1;
     }
-    if (finalStates.has(last.status)) return;
-    const open = last.status === "awaiting_payment" || last.status === "pending";
-    schedule(failures > 0 ? Math.min(MAX_BACKOFF_MS, ACTIVE_POLL_MS * 2 ** failures) : open ? ACTIVE_POLL_MS : CLOSED_POLL_MS);
+    if (last.final) return;
+    // quick while a payment is invited or confirming; an expired request only waits for a late one
+    const active = last.accepting_payment || last.status === "pending";
+    schedule(failures > 0 ? Math.min(MAX_BACKOFF_MS, ACTIVE_POLL_MS * 2 ** failures) : active ? ACTIVE_POLL_MS : CLOSED_POLL_MS);
   }
 
   // a payer who switched to a wallet app and back should not wait for the next poll
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && !finalStates.has(last.status)) schedule(0);
+    if (document.visibilityState === "visible" && !last.final) schedule(0);
   });
 
   const feedback = document.getElementById("copy-feedback");
@@ -103,6 +103,6 @@ export const checkoutScript = `
 
   setInterval(tick, 1000);
   tick();
-  if (!finalStates.has(last.status)) schedule(ACTIVE_POLL_MS);
+  if (!last.final) schedule(ACTIVE_POLL_MS);
 })();
 `;

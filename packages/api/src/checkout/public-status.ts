@@ -22,6 +22,8 @@ export interface PublicStatus {
   required_confirmations: number;
   /** Whether a payer should send `amount_remaining` now (false once it is paid, canceled, expired or closed). */
   accepting_payment: boolean;
+  /** Nothing can change any more: confirmed, canceled, or expired/underpaid past the monitoring window. */
+  final: boolean;
   /** BIP21 / EIP-681 URI for `amount_remaining` while `accepting_payment`; null otherwise. */
   payment_uri: string | null;
   expires_at: string;
@@ -51,6 +53,7 @@ export function publicStatus(checkout: Checkout, now: Date): PublicStatus {
     confirmations: intent.confirmations,
     required_confirmations: intent.required_confirmations,
     accepting_payment: accepting,
+    final: isFinal(intent, now),
     payment_uri: !accepting
       ? null
       : remaining === due
@@ -74,6 +77,20 @@ function isOpenFor(intent: IntentObject, now: Date): boolean {
     case "pending":
     case "underpaid":
       return now.getTime() < Date.parse(intent.monitoring_ends_at);
+    default:
+      return false;
+  }
+}
+
+/** After the monitoring window late transfers are recorded but change no state (contract section 2). */
+function isFinal(intent: IntentObject, now: Date): boolean {
+  switch (intent.status) {
+    case "confirmed":
+    case "canceled":
+      return true;
+    case "expired":
+    case "underpaid":
+      return now.getTime() >= Date.parse(intent.monitoring_ends_at);
     default:
       return false;
   }

@@ -58,8 +58,9 @@ export function statusMessage(status: PublicStatus): StatusMessage {
       return {
         tone: "closed",
         headline: "Payment request expired",
-        detail:
-          "Do not send funds to this address; return to the shop to start again. A payment already sent is still detected here.",
+        detail: status.final
+          ? "Do not send funds to this address; return to the shop to start again."
+          : "Do not send funds to this address; return to the shop to start again. A payment already sent is still detected here.",
       };
     case "canceled":
       return {
