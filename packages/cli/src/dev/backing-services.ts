@@ -75,13 +75,18 @@ export async function ensureRedis(redisUrl: string): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  redis.on("error", () => {}); // reported below, once
+  // the socket's error says why ("connect ECONNREFUSED ..."); connect() only says the connection closed
+  let cause: Error | undefined;
+  redis.on("error", (error: Error) => {
+    cause ??= error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
+    const reason = (cause ?? (error as Error)).message;
     throw new BackingServiceError(
-      `Redis is not reachable at ${redactUrl(redisUrl)} (${(error as Error).message}).\n${startHint("redis")}`,
+      `Redis is not reachable at ${redactUrl(redisUrl)} (${reason}).\n${startHint("redis")}`,
     );
   } finally {
     redis.disconnect();
