@@ -184,14 +184,75 @@ const rows: Row[] = [
     },
   },
   {
-    name: "pending stays pending after expiry while a payment awaits confirmations",
+    name: "pending -> underpaid after expiry when the seen total is short, even with a payment still confirming",
     intent: intentFacts({ status: "pending" }),
     payments: [
       knownPayment("pay_1", { amount: 400n, status: "confirmed", confirmations: 5 }),
       knownPayment("pay_2", { amount: 100n, confirmations: 1 }),
     ],
     now: justAfter(at(EXPIRES_S)),
-    expected: { path: ["pending"], events: [], amountReceived: 500n, amountConfirmed: 400n },
+    expected: {
+      path: ["pending", "underpaid"],
+      events: ["payment.underpaid"],
+      amountReceived: 500n,
+      amountConfirmed: 400n,
+    },
+  },
+  {
+    name: "pending stays pending after expiry while enough is seen but not yet confirmed",
+    intent: intentFacts({ status: "pending" }),
+    payments: [
+      knownPayment("pay_1", { amount: 400n, status: "confirmed", confirmations: 5 }),
+      knownPayment("pay_2", { amount: 600n, confirmations: 1 }),
+    ],
+    now: justAfter(at(EXPIRES_S)),
+    expected: { path: ["pending"], events: [], amountReceived: 1000n, amountConfirmed: 400n },
+  },
+  {
+    name: "an unconfirmed short payment at expiry is underpaid (a mempool payment may never confirm)",
+    intent: intentFacts({ status: "pending" }),
+    payments: [knownPayment("pay_1", { amount: 400n, confirmations: 0 })],
+    now: justAfter(at(EXPIRES_S)),
+    expected: { path: ["pending", "underpaid"], events: ["payment.underpaid"], amountConfirmed: 0n },
+  },
+  {
+    name: "underpaid stays underpaid on a top-up that is still short, and reports the payment",
+    intent: intentFacts({ status: "underpaid" }),
+    payments: [
+      knownPayment("pay_1", { amount: 400n, status: "confirmed", confirmations: 9 }),
+      newPayment("pay_2", { amount: 100n, paidAt: at(EXPIRES_S + 600) }),
+    ],
+    now: at(EXPIRES_S + 601),
+    expected: { path: ["underpaid"], events: ["payment.pending"], amountReceived: 500n, late: true },
+  },
+  {
+    name: "a late payment to an intent the sweep has not expired yet walks through expired first",
+    intent: intentFacts(),
+    payments: [newPayment("pay_1", { paidAt: at(EXPIRES_S + 30) })],
+    now: at(EXPIRES_S + 60),
+    expected: {
+      path: ["awaiting_payment", "expired", "pending"],
+      events: ["payment.expired", "payment.pending"],
+      late: true,
+    },
+  },
+  {
+    name: "... and straight on to confirmed when that late payment is already confirmed",
+    intent: intentFacts(),
+    payments: [newPayment("pay_1", { paidAt: at(EXPIRES_S + 30), confirmations: 3 })],
+    now: at(EXPIRES_S + 60),
+    expected: {
+      path: ["awaiting_payment", "expired", "pending", "confirmed"],
+      events: ["payment.expired", "payment.pending", "payment.confirmed"],
+      late: true,
+    },
+  },
+  {
+    name: "a payment on time but first seen after expiry goes straight to pending",
+    intent: intentFacts(),
+    payments: [newPayment("pay_1", { paidAt: at(EXPIRES_S - 5) })],
+    now: at(EXPIRES_S + 60),
+    expected: { path: ["awaiting_payment", "pending"], events: ["payment.pending"], late: false },
   },
   {
     name: "underpaid -> pending on a top-up inside the monitoring window",

@@ -11,8 +11,8 @@ import { IntentNotCancelableError } from "../errors.ts";
  *   once, when a payment is first seen, and sticks.
  * - A payment is confirmed at `requiredConfirmations` and stays confirmed unless it leaves the chain.
  * - The intent is confirmed once confirmed payments reach `amountDue` minus the merchant's tolerance.
- *   Before expiry anything seen makes it pending; after expiry it is pending while a payment still awaits
- *   confirmations, underpaid when everything seen is confirmed and short, expired when nothing is seen.
+ *   Before expiry anything seen makes it pending; after expiry it is pending while enough is seen but not yet
+ *   confirmed, underpaid when the seen total is short, expired when nothing is seen.
  * - A change of state walks only the contract's edges; a jump such as expired -> confirmed is recorded as
  *   expired -> pending -> confirmed.
  */
@@ -147,11 +147,13 @@ export function decideIntent(
     ? intent.status
     : targetStatus(intent, live, amountReceived, amountConfirmed, now);
   const target = command.kind === "cancel" ? cancelTarget(intent, observed) : observed;
-  const transitions = pathBetween(intent.status, target).map(([from, to]) => ({
+  const toTransition = ([from, to]: [IntentStatus, IntentStatus]): Transition => ({
     from,
     to,
     reason: reasonFor(to, command),
-  }));
+  });
+  const { lapsed, path } = walk(intent, live, target, now);
+  const transitions = [...lapsed, ...path].map(toTransition);
 
   const settled = target === "confirmed";
   const excess = amountReceived - intent.amountDue;
@@ -169,38 +171,42 @@ export function decideIntent(
     canceledAt: intent.canceledAt ?? (target === "canceled" ? now : null),
     payments: judged.map(({ after }) => after),
     transitions,
-    events: eventsFor(intent, judged, transitions, overpaidAmount),
+    events: eventsFor(intent, judged, lapsed.map(toTransition), path.map(toTransition), overpaidAmount),
   };
 }
 
 /**
- * Order: what left the chain, what newly arrived, the state changes, then overpayment. Payment events carry
- * the payment's revision as their cause; state events and overpayment none (each occurrence is new): an
- * overpayment that shrinks (a payment reverted) and grows back to the same amount is news again.
+ * Order (it becomes the events' `sequence`): what left the chain, an expiry that lapsed before the payments
+ * now seen, what newly arrived, the state changes, then overpayment. Payment events carry the payment's
+ * revision as their cause; state events and overpayment none (each occurrence is new): an overpayment that
+ * shrinks (a payment reverted) and grows back to the same amount is news again.
  */
 function eventsFor(
   intent: IntentFacts,
   judged: readonly Judged[],
+  lapsed: readonly Transition[],
   transitions: readonly Transition[],
   overpaidAmount: bigint | null,
 ): EventDecision[] {
   const events: EventDecision[] = [];
+  const stateEvent = (transition: Transition) => {
+    const type = stateEvents[transition.to];
+    if (type) events.push({ type, paymentId: null, cause: null });
+  };
   const wasLive = (payment: PaymentFacts) => payment.status === "pending" || payment.status === "confirmed";
   for (const { before, after } of judged) {
     if (after.counted && wasLive(before) && after.status === "reverted") {
       events.push({ type: "payment.reverted", paymentId: after.id, cause: `${after.id}@${before.revision}` });
     }
   }
+  lapsed.forEach(stateEvent);
   for (const { before, after } of judged) {
     const arrived = after.counted && !wasLive(before) && after.status !== "reverted";
     if (arrived && intent.status !== "confirmed") {
       events.push({ type: "payment.pending", paymentId: after.id, cause: `${after.id}@${after.revision}` });
     }
   }
-  for (const transition of transitions) {
-    const type = stateEvents[transition.to];
-    if (type) events.push({ type, paymentId: null, cause: null });
-  }
+  transitions.forEach(stateEvent);
   if (overpaidAmount !== null && overpaidAmount > (intent.overpaidAmount ?? 0n)) {
     events.push({
       type: "payment.overpaid",
@@ -242,7 +248,28 @@ function targetStatus(
   const pastExpiry = now > intent.expiresAt;
   if (amountReceived === 0n) return pastExpiry ? "expired" : "awaiting_payment";
   if (!pastExpiry) return "pending";
-  return live.some(({ after }) => after.status === "pending") ? "pending" : "underpaid";
+  // after expiry the seen total decides: short is underpaid even while a payment still confirms (it may never)
+  return amountReceived >= minimum ? "pending" : "underpaid";
+}
+
+/**
+ * The edges from the stored status to the target. An intent still stored as `awaiting_payment` whose expiry
+ * passed before any live payment was made expired first (the sweep had not written it yet): its late payment
+ * walks `awaiting_payment -> expired -> pending`, as if the sweep had been on time.
+ */
+function walk(
+  intent: IntentFacts,
+  live: readonly Judged[],
+  target: IntentStatus,
+  now: Date,
+): { lapsed: [IntentStatus, IntentStatus][]; path: [IntentStatus, IntentStatus][] } {
+  const expiredUnwritten =
+    intent.status === "awaiting_payment" &&
+    now > intent.expiresAt &&
+    target !== "expired" &&
+    live.every(({ before }) => before.paidAt > intent.expiresAt);
+  if (!expiredUnwritten) return { lapsed: [], path: pathBetween(intent.status, target) };
+  return { lapsed: [["awaiting_payment", "expired"]], path: pathBetween("expired", target) };
 }
 
 /**
@@ -264,7 +291,7 @@ function reasonFor(to: IntentStatus, command: Command): string {
     case "confirmed":
       return "confirmed payments reach the amount due";
     case "underpaid":
-      return "expired with confirmed payments short of the amount due";
+      return "expired with the seen total short of the amount due";
     case "expired":
       return "expired with no payment seen";
     case "awaiting_payment":

@@ -7,8 +7,8 @@ import { sql } from "kysely";
  * expiry is on time, so an intent may only expire once every block up to its expiry has been read. While the
  * node is unreachable nothing expires (scenario S14: no state change while blind).
  *
- * Pending intents whose payments are all confirmed are swept too (short of the amount: underpaid); those with a
- * payment still confirming are decided when its confirmations arrive.
+ * Pending intents whose seen total is short are swept too (underpaid, even while a payment still confirms: a
+ * mempool payment may never be mined); those with enough seen are decided when the confirmations arrive.
  */
 export async function sweepExpiredIntents(
   db: Db,
@@ -26,15 +26,8 @@ export async function sweepExpiredIntents(
         eb("intent.status", "=", "awaiting_payment"),
         eb.and([
           eb("intent.status", "=", "pending"),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom("payments")
-                .select(sql`1`.as("one"))
-                .whereRef("payments.intent_id", "=", "intent.id")
-                .where("payments.status", "=", "pending"),
-            ),
-          ),
+          // the state machine's minimumAcceptable: due minus the tolerance, the tolerance rounded down
+          sql<boolean>`intent.amount_received < intent.amount_due - div(intent.amount_due * intent.underpayment_tolerance_bps, 10000)`,
         ]),
       ]),
     )
