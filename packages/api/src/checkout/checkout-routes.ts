@@ -43,6 +43,7 @@ export function mountCheckout(router: Router, deps: ApiDeps): void {
   router.get("/pay/:id/regions", async (request, response) => {
     const view = await viewOf(request.params.id);
     if (!view) throw new NotFoundError("payment_intent", request.params.id);
+    // the page's headers; the fragment holds no script or style, so its nonce admits nothing
     setPageHeaders(response, newNonce());
     response.send(renderLiveRegions(view).text);
   });
