@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { redactUrl } from "../logger.ts";
 import type { Chain } from "./chain.ts";
 import { chainPresets } from "./presets.ts";
 
@@ -107,15 +108,28 @@ function envKey(chainId: string): string {
 }
 
 function applyEnvironment(chain: Chain, env: Record<string, string | undefined>): void {
-  const rpc = env[`RPC_URL_${envKey(chain.id)}`];
-  const esplora = env[`ESPLORA_URL_${envKey(chain.id)}`];
-  const urls = (value: string) =>
-    value
-      .split(",")
-      .map((url) => url.trim())
-      .filter(Boolean);
-  if (chain.family === "evm" && rpc) chain.rpcUrls = urls(rpc);
-  if (chain.family === "bitcoin" && rpc) chain.bitcoinBackend = { kind: "node", url: urls(rpc)[0]! };
+  const rpcVariable = `RPC_URL_${envKey(chain.id)}`;
+  const esploraVariable = `ESPLORA_URL_${envKey(chain.id)}`;
+  const rpc = env[rpcVariable];
+  const esplora = env[esploraVariable];
+  if (chain.family === "evm" && rpc) chain.rpcUrls = urlList(rpcVariable, rpc);
+  if (chain.family === "bitcoin" && rpc)
+    chain.bitcoinBackend = { kind: "node", url: urlList(rpcVariable, rpc)[0]! };
   if (chain.family === "bitcoin" && esplora)
-    chain.bitcoinBackend = { kind: "esplora", url: urls(esplora)[0]! };
+    chain.bitcoinBackend = { kind: "esplora", url: urlList(esploraVariable, esplora)[0]! };
+}
+
+/** Comma-separated http(s)/ws(s) URLs; a typo stops the start instead of failing every poll later. */
+function urlList(variable: string, value: string): string[] {
+  const urls = value
+    .split(",")
+    .map((url) => url.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    const protocol = URL.canParse(url) ? new URL(url).protocol : "";
+    if (!["http:", "https:", "ws:", "wss:"].includes(protocol)) {
+      throw new Error(`${variable}: not an http(s) or ws(s) URL: ${redactUrl(url)}`);
+    }
+  }
+  return urls;
 }

@@ -1,11 +1,13 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { type Chain, readChainFile, resolveChains } from "../chains/index.ts";
+import { splitDecimal } from "../money/decimal.ts";
+import { isFiatCurrency } from "../money/fiat.ts";
 
 /**
  * The environment, parsed once at start into a typed object that is passed down. Nothing below the process
  * entry points reads `process.env`.
  */
-const decimal = /^\d+(\.\d+)?$/;
 
 /** Standard Webhooks retry schedule: ~5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (10 attempts). */
 export const defaultRetryScheduleSeconds = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400];
@@ -41,7 +43,15 @@ const environmentSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").filter((entry) => entry.trim() !== ""))
-    .pipe(z.array(fixedRate.refine((rate) => decimal.test(rate.rate) && !/^0+(\.0+)?$/.test(rate.rate)))),
+    .pipe(
+      z.array(
+        fixedRate
+          .refine(({ fiat }) => isFiatCurrency(fiat), { message: "unknown fiat currency" })
+          .refine(({ rate }) => isPositiveDecimal(rate), {
+            message: "the rate must be a positive decimal without leading zeros, e.g. 3000.25",
+          }),
+      ),
+    ),
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, "expected comma-separated seconds, e.g. 1,2,5")
@@ -55,8 +65,19 @@ const environmentSchema = z.object({
         .split(",")
         .map((cidr) => cidr.trim())
         .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), "expected CIDRs, e.g. 10.0.0.0/8,fd00::/8"),
+      ),
     ),
 });
+
+/** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
+function isPositiveDecimal(rate: string): boolean {
+  const parts = splitDecimal(rate);
+  return parts !== undefined && /[1-9]/.test(parts.whole + parts.fraction);
+}
 
 export type PaygateEnv = "development" | "test" | "production";
 

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, defaultRetryScheduleSeconds, loadConfig } from "./config.ts";
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("loadConfig", () => {
+  it("applies the contract's defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: "postgres://postgres@127.0.0.1:5432/paygate",
+      redisUrl: "redis://127.0.0.1:6379",
+      port: 3000,
+      publicUrl: "http://localhost:3000",
+      rates: { provider: "fixed", fixed: [] },
+      webhooks: { retryScheduleSeconds: defaultRetryScheduleSeconds, allowedCidrs: [] },
+    });
+  });
+
+  it("parses fixed rates, retry schedules and allowed CIDRs", () => {
+    const config = loadConfig({
+      RATES_FIXED: "ETH:USD=3000,BTC:EUR=0.5",
+      WEBHOOK_RETRY_SCHEDULE: "1,2.5",
+      WEBHOOK_ALLOWED_CIDRS: "10.0.0.0/8, fd00::/8",
+    });
+    expect(config.rates.fixed).toEqual([
+      { asset: "ETH", fiat: "USD", rate: "3000" },
+      { asset: "BTC", fiat: "EUR", rate: "0.5" },
+    ]);
+    expect(config.webhooks.retryScheduleSeconds).toEqual([1, 2.5]);
+    expect(config.webhooks.allowedCidrs).toEqual(["10.0.0.0/8", "fd00::/8"]);
+  });
+
+  it.each([
+    ["ETH:USD=03000", "leading zeros"],
+    ["ETH:USD=0", "zero"],
+    ["ETH:USD=0.00", "zero with decimals"],
+    ["ETH:XYZ=1", "an unknown fiat currency"],
+    ["ETH:USD=1e3", "an exponent"],
+  ])("refuses RATES_FIXED=%s (%s) naming the variable", (value) => {
+    expect(problemsOf({ RATES_FIXED: value })).toContain("RATES_FIXED");
+  });
+
+  it.each(["bogus", "10.0.0.0", "10.0.0.0/33", "fd00::/129"])(
+    "refuses WEBHOOK_ALLOWED_CIDRS=%s at start, not at the first delivery",
+    (value) => {
+      expect(problemsOf({ WEBHOOK_ALLOWED_CIDRS: value })).toContain("WEBHOOK_ALLOWED_CIDRS");
+    },
+  );
+
+  it("refuses a malformed RPC URL without echoing its credentials", () => {
+    const message = problemsOf({ RPC_URL_SEPOLIA: "https://rpc.example/ok,ftp://user:hunter2@rpc.example" });
+    expect(message).toContain("RPC_URL_SEPOLIA");
+    expect(message).not.toContain("hunter2");
+  });
+
+  it.each([
+    ["PAYGATE_ENV", "staging"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "not a url"],
+    ["WEBHOOK_RETRY_SCHEDULE", "5,-1"],
+    ["RATES_PROVIDER", "bank"],
+  ])("refuses %s=%s", (variable, value) => {
+    expect(problemsOf({ [variable]: value })).toContain(variable);
+  });
+});
