@@ -155,7 +155,19 @@ test("410 Gone disables the endpoint at once; an endpoint failing for 5 days is 
     await until(async () => (await deliveriesOf(stack.db, brokenEvent.id))[0]?.status === "failed");
     expect(broken.received).toHaveLength(1);
 
-    // Re-enabling resets the clock; recover resends what the outage left behind.
+    // An event made while the endpoint is disabled gets no delivery at all...
+    const missedEvent = await insertEvent(stack.db, other);
+    await until(async () => {
+      const row = await stack.db
+        .selectFrom("events")
+        .select("relayed_at")
+        .where("id", "=", missedEvent.id)
+        .executeTakeFirstOrThrow();
+      return row.relayed_at !== null;
+    });
+    expect(await deliveriesOf(stack.db, missedEvent.id)).toEqual([]);
+
+    // ...re-enabling resets the clock, and recover resends what the outage left behind, that event included.
     await updateEndpoint(
       stack.db,
       other,
@@ -167,10 +179,16 @@ test("410 Gone disables the endpoint at once; an endpoint failing for 5 days is 
     const recovery = await recoverEndpoint(stack.db, other, brokenEndpoint.id, {
       since: new Date(Date.now() - 60_000),
     });
-    expect(recovery).toEqual({ object: "recovery", deliveries: 1 });
-    await until(async () =>
-      (await deliveriesOf(stack.db, brokenEvent.id)).some((row) => row.status === "succeeded"),
-    );
+    expect(recovery).toEqual({ object: "recovery", deliveries: 2 });
+    for (const event of [brokenEvent, missedEvent]) {
+      await until(async () =>
+        (await deliveriesOf(stack.db, event.id)).some((row) => row.status === "succeeded"),
+      );
+    }
+    expect(broken.received.slice(1).map((request) => request.headers["webhook-id"])).toEqual([
+      brokenEvent.id,
+      missedEvent.id,
+    ]);
     expect((await getEndpoint(stack.db, other, brokenEndpoint.id)).failing_since).toBeNull();
   } finally {
     await Promise.all([gone.close(), broken.close()]);

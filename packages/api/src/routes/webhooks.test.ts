@@ -174,6 +174,14 @@ describe("test, events, deliveries, redeliver, recover", () => {
       body: { since: new Date(Date.now() - 15 * 86_400_000).toISOString() },
     });
     expect(tooLong.status).toBe(422);
+    const tooFarBack = await request("POST", path, {
+      body: {
+        since: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+        until: new Date(Date.now() - 19 * 86_400_000).toISOString(),
+      },
+    });
+    expect(tooFarBack.status).toBe(422);
+    expect(tooFarBack.body.error).toMatchObject({ code: "recovery_window_too_long", param: "since" });
     expect(tooLong.body.error.code).toBe("recovery_window_too_long");
     const missing = await request("POST", path, { body: {} });
     expect(missing.body.error).toMatchObject({ code: "parameter_missing", param: "since" });

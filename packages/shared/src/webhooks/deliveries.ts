@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import type { Page } from "../db/pagination.ts";
-import type { DeliveryStatus } from "../db/schema.ts";
+import type { Database, DeliveryStatus } from "../db/schema.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { serializeEventBody } from "../events/index.ts";
 import { newId } from "../ids.ts";
@@ -183,51 +183,61 @@ export async function sendTestEvent(db: Db, merchantId: string, endpointId: stri
 }
 
 /**
- * Resends, once each, every event whose deliveries to this endpoint in the window never succeeded and are no
- * longer being retried (Svix's "recover"): what an outage or a disabled endpoint left behind.
+ * Resends, once each, every event of the window this endpoint was owed and never got (Svix's "recover"): those
+ * whose deliveries failed, and those made while it was disabled, which fan-out never gave it a delivery for.
+ * Events it is still retrying are left to their retries. The window reaches at most 14 days back.
  */
 export async function recoverEndpoint(
   db: Db,
   merchantId: string,
   endpointId: string,
   window: { since: Date; until?: Date },
+  now = new Date(),
 ): Promise<{ object: "recovery"; deliveries: number }> {
-  const until = window.until ?? new Date();
+  const until = window.until ?? now;
   if (Number.isNaN(window.since.getTime()) || Number.isNaN(until.getTime()) || until <= window.since) {
     throw new InvalidRequestError("parameter_invalid", "since must be a time before until", {
       param: "since",
     });
   }
-  if (until.getTime() - window.since.getTime() > MAX_RECOVERY_WINDOW_MS) {
-    throw new InvalidRequestError("recovery_window_too_long", "the recovery window is at most 14 days", {
+  if (now.getTime() - window.since.getTime() > MAX_RECOVERY_WINDOW_MS) {
+    throw new InvalidRequestError("recovery_window_too_long", "recovery reaches at most 14 days back", {
       param: "since",
     });
   }
   const endpoint = await findEndpoint(db, merchantId, endpointId);
+  const deliveredTo = (eb: ExpressionBuilder<Database, "events">, statuses?: DeliveryStatus[]) => {
+    let query = eb
+      .selectFrom("deliveries")
+      .select("deliveries.id")
+      .whereRef("deliveries.event_id", "=", "events.id")
+      .where("deliveries.endpoint_id", "=", endpoint.id);
+    if (statuses) query = query.where("deliveries.status", "in", statuses);
+    return eb.exists(query);
+  };
   const owed = await db
-    .selectFrom("deliveries as d")
-    .select("d.event_id")
-    .distinct()
-    .where("d.endpoint_id", "=", endpoint.id)
-    .where("d.created_at", ">=", window.since)
-    .where("d.created_at", "<=", until)
+    .selectFrom("events")
+    .select("events.id")
+    .where("events.merchant_id", "=", merchantId)
+    .where("events.created_at", ">=", window.since)
+    .where("events.created_at", "<=", until)
     .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("deliveries as other")
-            .select("other.id")
-            .whereRef("other.event_id", "=", "d.event_id")
-            .where("other.endpoint_id", "=", endpoint.id)
-            .where("other.status", "in", ["succeeded", "pending"]),
-        ),
-      ),
+      eb.or([
+        deliveredTo(eb),
+        // subscribed then, but no delivery: the endpoint was disabled (test events belong to one endpoint)
+        eb.and([
+          eb("events.type", "!=", "webhook.test"),
+          eb("events.created_at", ">=", endpoint.created_at),
+          endpoint.event_types.includes("*") ? eb.lit(true) : eb("events.type", "in", endpoint.event_types),
+        ]),
+      ]),
     )
-    .orderBy("d.event_id")
+    .where((eb) => eb.not(deliveredTo(eb, ["succeeded", "pending"])))
+    .orderBy("events.id")
     .execute();
   const created = await requestManualDeliveries(
     db,
-    owed.map(({ event_id }) => ({ eventId: event_id, endpointId: endpoint.id })),
+    owed.map(({ id }) => ({ eventId: id, endpointId: endpoint.id })),
   );
   return { object: "recovery", deliveries: created.length };
 }
