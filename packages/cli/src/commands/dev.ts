@@ -139,7 +139,8 @@ export function registerDev(program: Command): void {
       else logger.info({ signal: outcome }, "shutting down");
       await stopAll();
       logger.info("paygate dev stopped");
-      if (outcome instanceof Error) process.exitCode = 1;
+      // everything is closed; @viem/anvil's stop() leaves a 10 s timer behind that would hold the exit
+      process.exit(outcome instanceof Error ? 1 : 0);
     });
 }
 
