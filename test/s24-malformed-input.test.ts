@@ -185,6 +185,15 @@ describe("S24 malformed input", () => {
     expect(read.body.order_id).toBe("ordré-1");
   });
 
+  it("accepts the largest metadata the contract allows: 20 keys of 40 characters, values of 500", async () => {
+    const metadata = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`${i}`.padStart(40, "k"), "v".repeat(500)]),
+    );
+    const answer = await request("POST", "/v1/payment-intents", { body: { ...valid, metadata } });
+    expect(answer.status).toBe(201);
+    expect(answer.body.metadata).toEqual(metadata);
+  });
+
   it("never answers with a stack trace", async () => {
     const answer = await request("POST", "/v1/payment-intents", {
       rawBody: "{",

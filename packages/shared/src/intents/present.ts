@@ -78,10 +78,14 @@ export function presentPayment(
   };
 }
 
+/** Payments embedded in a webhook body: the newest ones, so a stream of dust transfers cannot grow it past 20 KiB. */
+export const EVENT_BODY_MAX_PAYMENTS = 10;
+
 export function presentIntent(
   intent: PaymentIntentRow,
   payments: readonly PaymentRow[],
   context: PresentationContext,
+  options: { maxPayments?: number } = {},
 ): IntentObject {
   const asset = findAsset(context.chain, intent.asset);
   if (!asset)
@@ -115,7 +119,7 @@ export function presentIntent(
     },
     payment_uri: paymentUri(intent, context.chain),
     checkout_url: `${context.publicUrl}/pay/${intent.id}`,
-    payments: paymentObjects,
+    payments: options.maxPayments === undefined ? paymentObjects : paymentObjects.slice(-options.maxPayments),
     order_id: intent.order_id,
     metadata: intent.metadata,
     created_at: intent.created_at.toISOString(),

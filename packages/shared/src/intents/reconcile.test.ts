@@ -505,6 +505,32 @@ describe("event bodies", () => {
     });
     expect(overpaid).toMatchObject({ overpaid_amount: "0.500000000000000000" });
   });
+
+  it("stay under 20 KiB with the largest metadata and many payments: the newest 10 payments are embedded", async () => {
+    const intent = await seedIntent();
+    const metadata = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`${i}`.padStart(40, "k"), "v".repeat(500)]),
+    );
+    await database.db
+      .updateTable("payment_intents")
+      .set({ metadata: JSON.stringify(metadata) })
+      .where("id", "=", intent.id)
+      .execute();
+    const dust = Array.from({ length: 30 }, (_, i) =>
+      observation({ txHash: `0x${i.toString(16).padStart(64, "0")}`, amount: 1n, blockTimestamp: at(i + 1) }),
+    );
+    await reconcile({ intentId: intent.id, observations: dust, head: 100n, cause: "block 100" });
+
+    const { events } = await snapshot(intent.id);
+    expect(events).toHaveLength(30);
+    for (const event of events) {
+      expect(Buffer.byteLength(event.body)).toBeLessThan(20 * 1024);
+      const embedded = JSON.parse(event.body).data.payment_intent.payments;
+      expect(embedded.map((payment: { tx_hash: string }) => payment.tx_hash)).toEqual(
+        dust.slice(-10).map((payment) => payment.txHash),
+      );
+    }
+  });
 });
 
 describe("mergeObservations", () => {

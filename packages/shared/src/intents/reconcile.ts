@@ -5,7 +5,7 @@ import type { EventRow, PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import { serializeEventBody } from "../events/index.ts";
 import { newId } from "../ids.ts";
-import { type IntentObject, presentIntent, presentPayment } from "./present.ts";
+import { EVENT_BODY_MAX_PAYMENTS, type IntentObject, presentIntent, presentPayment } from "./present.ts";
 import { type Command, type Decision, decideIntent, type PaymentFacts } from "./state-machine.ts";
 
 /** What a chain backend saw of one transfer to an intent's address. */
@@ -111,7 +111,10 @@ export async function reconcileIntent(
     }
 
     const presentation = { chain, tip, publicUrl: context.publicUrl };
-    const intentObject = presentIntent(updated, payments, presentation);
+    // every event of one observation carries the intent as this observation leaves it; `sequence` orders them
+    const intentObject = presentIntent(updated, payments, presentation, {
+      maxPayments: EVENT_BODY_MAX_PAYMENTS,
+    });
     const events: EventRow[] = [];
     let sequence = intent.event_sequence;
     for (const decided of decision.events) {

@@ -145,7 +145,7 @@ export function decideIntent(
 
   const observed = isClosed(intent, now)
     ? intent.status
-    : targetStatus(intent, live, amountReceived, amountConfirmed, now);
+    : targetStatus(intent, amountReceived, amountConfirmed, now);
   const target = command.kind === "cancel" ? cancelTarget(intent, observed) : observed;
   const toTransition = ([from, to]: [IntentStatus, IntentStatus]): Transition => ({
     from,
@@ -237,7 +237,6 @@ function decidePayment(
 
 function targetStatus(
   intent: IntentFacts,
-  live: readonly Judged[],
   amountReceived: bigint,
   amountConfirmed: bigint,
   now: Date,
