@@ -5,6 +5,7 @@ import { pinoHttp } from "pino-http";
 import { authOf } from "./auth.ts";
 
 const incomingId = /^[A-Za-z0-9._:-]{1,128}$/;
+const routine = /^\/(pay\/[^/?]+\/(status|regions)|healthz|readyz|metrics)(\?|$)/;
 
 /**
  * One structured line per request: request id (taken from `X-Request-Id` when sane, echoed back), merchant
@@ -24,8 +25,12 @@ export function requestLog(logger: Logger) {
       const auth = authOf(response);
       return auth ? { merchantId: auth.merchantId } : {};
     },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? "error" : response.statusCode >= 400 ? "warn" : "info",
+    customLogLevel: (request, response, error) => {
+      if (error || response.statusCode >= 500) return "error";
+      if (response.statusCode >= 400) return "warn";
+      // an open checkout page polls every 2 s, and probes and scrapers call all day: keep them out of info
+      return routine.test(request.url ?? "") ? "debug" : "info";
+    },
     serializers: {
       req: (request: { id: string; method: string; url: string }) => ({
         id: request.id,
