@@ -42,7 +42,6 @@ export function registerDev(program: Command): void {
       // dev's own chain wins over any RPC_URL_ANVIL; a quote in USD works without a rates provider
       const config = loadConfigOrExit({
         ...process.env,
-        PAYGATE_ENV: process.env.PAYGATE_ENV ?? "development",
         RPC_URL_ANVIL: rpcUrl,
         RATES_FIXED: process.env.RATES_FIXED || "ETH:USD=3000,BTC:USD=60000",
       });

@@ -83,7 +83,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   };
 }
 
-export async function readiness(
+async function readiness(
   checks: Record<string, ReadinessCheck>,
 ): Promise<Record<string, "ok" | "unreachable">> {
   const entries = await Promise.all(
