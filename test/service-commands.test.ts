@@ -92,7 +92,7 @@ async function scrape(name: Name): Promise<string> {
 describe("paygate api | watcher | dispatcher", () => {
   it("answer /healthz and /readyz with the dependencies each one uses", async () => {
     const expected: Record<Name, Record<string, string>> = {
-      api: { database: "ok" },
+      api: { database: "ok", redis: "ok" },
       watcher: { database: "ok" },
       dispatcher: { database: "ok", redis: "ok" },
     };

@@ -39,7 +39,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const document = openApiDocument(v1Routes, deps.config.publicUrl);
   const docsPage = renderDocsPage(document);
-  mountHealth(app, deps.db);
+  mountHealth(app, deps.readinessChecks);
   mountMetrics(app, deps.db);
   mountCheckout(app, deps);
   app.get("/openapi.json", (_request, response) => {

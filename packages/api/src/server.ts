@@ -3,9 +3,11 @@ import {
   type Config,
   connectDatabase,
   createLogger,
+  databaseCheck,
   type Logger,
   purgeExpiredIdempotencyKeys,
 } from "@paygate/shared";
+import { Redis } from "ioredis";
 import { createApp } from "./app.ts";
 import { chainsById, type RateLimitOptions } from "./deps.ts";
 import { createRateProvider, type RateProvider } from "./rates/index.ts";
@@ -30,7 +32,11 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApi(config: Config, options: StartApiOptions = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: "api" });
   const db = connectDatabase(config.databaseUrl, { applicationName: "paygate-api" });
+  // only for /readyz: the API itself never talks to Redis; a failed ping answers at once instead of queueing
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
+  redis.on("error", () => {});
   const app = createApp({
+    readinessChecks: { database: databaseCheck(db), redis: () => redis.ping() },
     db,
     config,
     logger,
@@ -45,6 +51,7 @@ export async function startApi(config: Config, options: StartApiOptions = {}): P
       server.once("error", reject);
     });
   } catch (error) {
+    redis.disconnect();
     await db.destroy();
     throw error;
   }
@@ -69,6 +76,7 @@ export async function startApi(config: Config, options: StartApiOptions = {}): P
       const cut = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await drained;
       clearTimeout(cut);
+      redis.disconnect();
       await db.destroy();
       logger.info("api stopped");
     },

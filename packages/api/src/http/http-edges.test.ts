@@ -100,8 +100,22 @@ describe("errors and edges", () => {
     expect((await request("GET", "/healthz", { apiKey: null })).body).toEqual({ status: "ok" });
     expect((await request("GET", "/readyz", { apiKey: null })).body).toEqual({
       status: "ok",
-      checks: { database: "ok" },
+      checks: { database: "ok", redis: "ok" },
     });
+  });
+
+  it("is not ready while Redis is unreachable, and says which dependency is down", async () => {
+    const blind = await startTestApi({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+    try {
+      const answer = await fetch(`${blind.url}/readyz`);
+      expect(answer.status).toBe(503);
+      expect(await answer.json()).toEqual({
+        status: "unavailable",
+        checks: { database: "ok", redis: "unreachable" },
+      });
+    } finally {
+      await blind.close();
+    }
   });
 });
 

@@ -83,7 +83,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   };
 }
 
-async function readiness(
+/** Runs every probe at once, each bounded by CHECK_TIMEOUT_MS (the API's `/readyz` shares it). */
+export async function readiness(
   checks: Record<string, ReadinessCheck>,
 ): Promise<Record<string, "ok" | "unreachable">> {
   const entries = await Promise.all(
