@@ -1,8 +1,12 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./support/stack.ts";
 
 /** S25: cancel an intent, then pay its address: recorded, no state change, listed for operators. */
 let stack: Stack;
+const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
 
 beforeAll(async () => {
   stack = await startStack();
@@ -27,12 +31,22 @@ describe("S25 cancel, then pay", () => {
     expect(after.payments).toMatchObject([{ tx_hash: payment.hash, counted: false, status: "confirmed" }]);
 
     // what operators list: payments that changed nothing
-    const uncounted = await stack.db
-      .selectFrom("payments")
-      .select(["intent_id", "tx_hash"])
-      .where("counted", "=", false)
-      .execute();
-    expect(uncounted).toEqual([{ intent_id: created.id, tx_hash: payment.hash }]);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, "--json", "payments", "list", "--uncounted", "--chain", "anvil"],
+      { env: { PATH: process.env.PATH, DATABASE_URL: stack.database.url, LOG_LEVEL: "silent" } },
+    );
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({
+        intent_id: created.id,
+        intent_status: "canceled",
+        merchant_id: stack.merchant.merchantId,
+        tx_hash: payment.hash,
+        amount: "1.000000000000000000",
+        asset: "ETH",
+        status: "confirmed",
+      }),
+    ]);
     expect(await stack.waitForEvents(created.id, 1)).toEqual(["payment.canceled"]);
     expect(await stack.recordedEvents(created.id)).toEqual(["payment.canceled"]);
   });

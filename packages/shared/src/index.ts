@@ -13,6 +13,7 @@ export * from "./merchants/index.ts";
 export * from "./metrics/index.ts";
 export * from "./money/index.ts";
 export * from "./payment-uri/index.ts";
+export * from "./payments/index.ts";
 export * from "./wallet-registry/index.ts";
 export * from "./wallets/index.ts";
 export * from "./webhooks/index.ts";
