@@ -236,14 +236,17 @@ export async function startBitcoinStack(options: BitcoinStackOptions): Promise<B
       );
     },
 
-    waitForPayment(intentId, txid) {
-      return until(
+    async waitForPayment(intentId, txid) {
+      await until(
         async () => {
           const intent = await stack.intent(intentId);
           return intent.payments.some((payment) => payment.tx_hash === txid) ? intent : undefined;
         },
         { timeoutMs: 15_000, message: `${intentId} to show a payment from ${txid}` },
       );
+      // GET reads the intent row and its payments in two statements: the answer that first shows the payment
+      // may pair it with the row from before the commit; one more read is after it
+      return stack.intent(intentId);
     },
 
     async scannedTo(height) {
