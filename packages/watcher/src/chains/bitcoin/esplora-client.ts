@@ -1,4 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { networkReason } from "./json-rpc.ts";
 
 /**
  * HTTP GET against an Esplora API (Blockstream's esplora/electrs, mempool.space). Public instances rate-limit
@@ -58,6 +59,8 @@ export function esploraClient(baseUrl: string, options: EsploraClientOptions = {
         options.onRequest?.(route);
         response = await fetch(`${base}${path}`, {
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        }).catch((error: unknown) => {
+          throw new Error(`esplora ${path} unreachable: ${networkReason(error)}`);
         });
       } finally {
         release();

@@ -57,6 +57,12 @@ interface Reply {
   error?: { code: number; message: string } | null;
 }
 
+/** undici's "fetch failed" hides the reason (ECONNREFUSED, a timeout) in `cause`. */
+export function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
 export function jsonRpcClient(url: string, options: JsonRpcOptions = {}): JsonRpcClient {
   const endpoint = new URL(url);
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -75,6 +81,8 @@ export function jsonRpcClient(url: string, options: JsonRpcOptions = {}): JsonRp
       headers,
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    }).catch((error: unknown) => {
+      throw new Error(`bitcoin node unreachable: ${networkReason(error)}`);
     });
     const text = await response.text();
     try {
