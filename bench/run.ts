@@ -1,0 +1,33 @@
+import { benchApi } from "./api.ts";
+import { benchDetection } from "./detection.ts";
+import { benchDispatcher } from "./dispatcher.ts";
+import { type BenchmarkResult, machine, printTable, writeResult } from "./support/report.ts";
+import { benchWatcher } from "./watcher.ts";
+
+/** `pnpm bench` runs every benchmark in turn; `pnpm bench api watcher` only those named. */
+const benchmarks: Record<string, () => Promise<BenchmarkResult>> = {
+  api: benchApi,
+  watcher: benchWatcher,
+  detection: benchDetection,
+  dispatcher: benchDispatcher,
+};
+
+const asked = process.argv.slice(2).filter((arg) => arg !== "--");
+const unknown = asked.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(", ")}; known: ${Object.keys(benchmarks).join(", ")}\n`,
+  );
+  process.exit(2);
+}
+const m = machine();
+process.stdout.write(`machine: ${m.nproc} cpu (${m.cpu}), ${m.memoryMb} MB, node ${m.node}\n`);
+let failed = false;
+for (const name of asked.length > 0 ? asked : Object.keys(benchmarks)) {
+  const result = await benchmarks[name]!();
+  printTable(result);
+  process.stdout.write(`\n-> ${await writeResult(result)}\n`);
+  failed ||= result.rows.some((row) => row.pass === false);
+}
+// a missed target is reported, not fatal: absolute figures on shared machines drift
+process.exit(failed ? 0 : 0);
