@@ -9,6 +9,7 @@ import {
   type PaymentIntentRow,
   type PaymentRow,
   presentIntent,
+  readSnapshot,
   toPage,
 } from "@paygate/shared";
 
@@ -29,15 +30,17 @@ export async function getIntent(
   merchantId: string,
   id: string,
 ): Promise<IntentObject> {
-  const intent = await context.db
-    .selectFrom("payment_intents")
-    .selectAll()
-    .where("id", "=", id)
-    .where("merchant_id", "=", merchantId)
-    .executeTakeFirst();
-  if (!intent) throw new NotFoundError("payment_intent", id);
-  const [presented] = await presentIntents(context, [intent]);
-  return presented!;
+  return readSnapshot(context.db, async (db) => {
+    const intent = await db
+      .selectFrom("payment_intents")
+      .selectAll()
+      .where("id", "=", id)
+      .where("merchant_id", "=", merchantId)
+      .executeTakeFirst();
+    if (!intent) throw new NotFoundError("payment_intent", id);
+    const [presented] = await presentIntents({ ...context, db }, [intent]);
+    return presented!;
+  });
 }
 
 export async function listIntents(
@@ -46,17 +49,19 @@ export async function listIntents(
   filter: IntentFilter,
   page: PageRequest,
 ): Promise<Page<IntentObject>> {
-  let query = context.db.selectFrom("payment_intents").selectAll().where("merchant_id", "=", merchantId);
-  if (filter.status) query = query.where("status", "=", filter.status);
-  if (filter.orderId !== undefined) query = query.where("order_id", "=", filter.orderId);
-  if (page.startingAfter) query = query.where("id", "<", page.startingAfter);
-  const rows = await query
-    .orderBy("id", "desc")
-    .limit(page.limit + 1)
-    .execute();
-  const presented = await presentIntents(context, rows.slice(0, page.limit));
-  const byId = new Map(presented.map((intent) => [intent.id, intent]));
-  return toPage(rows, page, (row) => byId.get(row.id)!);
+  return readSnapshot(context.db, async (db) => {
+    let query = db.selectFrom("payment_intents").selectAll().where("merchant_id", "=", merchantId);
+    if (filter.status) query = query.where("status", "=", filter.status);
+    if (filter.orderId !== undefined) query = query.where("order_id", "=", filter.orderId);
+    if (page.startingAfter) query = query.where("id", "<", page.startingAfter);
+    const rows = await query
+      .orderBy("id", "desc")
+      .limit(page.limit + 1)
+      .execute();
+    const presented = await presentIntents({ ...context, db }, rows.slice(0, page.limit));
+    const byId = new Map(presented.map((intent) => [intent.id, intent]));
+    return toPage(rows, page, (row) => byId.get(row.id)!);
+  });
 }
 
 /** Presents intents with their payments and each chain's committed tip, in two queries for the whole page. */
