@@ -1,0 +1,156 @@
+import { encodeFunctionData, type Hash, type Hex, parseAbi, parseEther, parseGwei } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { TestAnvil, TestToken } from "../../packages/shared/src/testing/index.ts";
+
+export type Asset = "ETH" | "TUSD";
+
+export interface SentPayment {
+  intentId: string;
+  asset: Asset;
+  amount: bigint;
+  hash: Hash;
+  /** The signed transaction, sent again when a reorg dropped it. */
+  raw: Hex;
+}
+
+export interface Inclusion {
+  blockNumber: bigint;
+  /** Block time in ms (the on-time rule compares it with `expires_at`). */
+  minedAt: number;
+  success: boolean;
+}
+
+/**
+ * Everything the soak does to the chain, one call at a time (a reorg must not interleave with a send): pays
+ * from one funded account of its own with locally counted nonces, mines, reorgs, and sends again what a reorg
+ * dropped, in nonce order, so the account's later transactions stay valid.
+ */
+export interface Payer {
+  pay(intentId: string, asset: Asset, to: Hex, amount: bigint): Promise<SentPayment>;
+  mine(blocks: number): Promise<void>;
+  /** Replaces the newest `depth` blocks; returns how many payments it dropped (they are sent again). */
+  reorg(depth: number): Promise<number>;
+  /** The block of the next payment sent, or undefined if none comes within `timeoutMs`. */
+  nextPayment(timeoutMs: number): Promise<bigint | undefined>;
+  head(): Promise<bigint>;
+  /** Sends again every payment missing from the chain; returns how many. */
+  resendDropped(): Promise<number>;
+  payments: SentPayment[];
+  /** Where each payment is now, from the node. */
+  inclusions(): Promise<Map<Hash, Inclusion | undefined>>;
+}
+
+const erc20 = parseAbi(["function transfer(address to, uint256 amount) returns (bool)"]);
+
+export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<Payer> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  await anvil.testClient.setBalance({ address: account.address, value: parseEther("1000000") });
+  await anvil.publicClient.waitForTransactionReceipt({ hash: await token.mint(account.address, 10n ** 18n) });
+  // funding deeper than any reorg the soak makes
+  await anvil.mine(5);
+  let nonce = await anvil.publicClient.getTransactionCount({ address: account.address });
+  const payments: SentPayment[] = [];
+  const waiting = new Set<(block: bigint) => void>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  async function resend(): Promise<number> {
+    let sent = 0;
+    for (const payment of payments) {
+      if (await included(payment.hash)) continue;
+      await anvil.walletClient
+        .sendRawTransaction({ serializedTransaction: payment.raw })
+        .catch((error: unknown) => {
+          // already known to the node's pool: it is mined with the next block
+          if (!/already|known/i.test(String(error))) throw error;
+        });
+      sent++;
+    }
+    return sent;
+  }
+
+  async function included(hash: Hash): Promise<boolean> {
+    try {
+      await anvil.publicClient.getTransactionReceipt({ hash });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    payments,
+    pay: (intentId, asset, to, amount) =>
+      serial(async () => {
+        const call =
+          asset === "ETH"
+            ? { to, value: amount }
+            : {
+                to: token.address,
+                data: encodeFunctionData({ abi: erc20, functionName: "transfer", args: [to, amount] }),
+              };
+        const raw = await anvil.walletClient.signTransaction({
+          account,
+          chain: anvil.chain,
+          nonce: nonce++,
+          gas: 100_000n,
+          maxFeePerGas: parseGwei("50"),
+          maxPriorityFeePerGas: parseGwei("1"),
+          ...call,
+        });
+        const hash = await anvil.walletClient.sendRawTransaction({ serializedTransaction: raw });
+        const payment = { intentId, asset, amount, hash, raw };
+        payments.push(payment);
+        if (waiting.size > 0) {
+          const { blockNumber } = await anvil.publicClient.getTransactionReceipt({ hash });
+          for (const resolve of waiting) resolve(blockNumber);
+          waiting.clear();
+        }
+        return payment;
+      }),
+    mine: (blocks) => serial(() => anvil.mine(blocks)),
+    head: () => anvil.publicClient.getBlockNumber({ cacheTime: 0 }),
+    nextPayment: (timeoutMs) =>
+      new Promise((resolve) => {
+        const done = (block: bigint | undefined) => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve(block);
+        };
+        const timer = setTimeout(() => done(undefined), timeoutMs);
+        waiting.add(done);
+      }),
+    reorg: (depth) =>
+      serial(async () => {
+        await anvil.reorg(depth);
+        return resend();
+      }),
+    resendDropped: () => serial(resend),
+    inclusions: () =>
+      serial(async () => {
+        const found = new Map<Hash, Inclusion | undefined>();
+        const times = new Map<bigint, number>();
+        for (const payment of payments) {
+          try {
+            const receipt = await anvil.publicClient.getTransactionReceipt({ hash: payment.hash });
+            if (!times.has(receipt.blockNumber)) {
+              const block = await anvil.publicClient.getBlock({ blockNumber: receipt.blockNumber });
+              times.set(receipt.blockNumber, Number(block.timestamp) * 1000);
+            }
+            found.set(payment.hash, {
+              blockNumber: receipt.blockNumber,
+              minedAt: times.get(receipt.blockNumber)!,
+              success: receipt.status === "success",
+            });
+          } catch {
+            found.set(payment.hash, undefined);
+          }
+        }
+        return found;
+      }),
+  };
+}
