@@ -41,6 +41,7 @@ export function registerDev(program: Command): void {
       const rpcUrl = `http://127.0.0.1:${options.anvilPort}`;
       // dev's own chain wins over any RPC_URL_ANVIL; a quote in USD works without a rates provider
       const config = loadConfigOrExit({
+        PAYGATE_ENV: "development",
         ...process.env,
         RPC_URL_ANVIL: rpcUrl,
         RATES_FIXED: process.env.RATES_FIXED || "ETH:USD=3000,BTC:USD=60000",

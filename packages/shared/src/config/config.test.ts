@@ -19,6 +19,7 @@ describe("loadConfig", () => {
       redisUrl: "redis://127.0.0.1:6379",
       port: 3000,
       publicUrl: "http://localhost:3000",
+      env: "production",
       rates: { provider: "fixed", fixed: [] },
       webhooks: { retryScheduleSeconds: defaultRetryScheduleSeconds, allowedCidrs: [] },
     });

@@ -31,7 +31,8 @@ const environmentSchema = z.object({
   WATCHER_PORT: port.default(3001),
   DISPATCHER_PORT: port.default(3002),
   PUBLIC_URL: z.url().optional(),
-  PAYGATE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  // safe unless told otherwise: production refuses http and private webhook URLs (`paygate dev` says development)
+  PAYGATE_ENV: z.enum(["development", "test", "production"]).default("production"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PAYGATE_CHAINS: z.string().optional(),
   PAYGATE_QUEUE_PREFIX: z
