@@ -106,7 +106,12 @@ export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<P
         const payment = { intentId, asset, amount, hash, raw };
         payments.push(payment);
         if (waiting.size > 0) {
-          const { blockNumber } = await anvil.publicClient.getTransactionReceipt({ hash });
+          // automine mines on a task of its own: the receipt follows the hash shortly, not with it
+          const { blockNumber } = await anvil.publicClient.waitForTransactionReceipt({
+            hash,
+            pollingInterval: 20,
+            timeout: 10_000,
+          });
           for (const resolve of waiting) resolve(blockNumber);
           waiting.clear();
         }
