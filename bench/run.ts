@@ -22,12 +22,16 @@ if (unknown.length > 0) {
 }
 const m = machine();
 process.stdout.write(`machine: ${m.nproc} cpu (${m.cpu}), ${m.memoryMb} MB, node ${m.node}\n`);
-let failed = false;
+const missed: string[] = [];
 for (const name of asked.length > 0 ? asked : Object.keys(benchmarks)) {
   const result = await benchmarks[name]!();
   printTable(result);
   process.stdout.write(`\n-> ${await writeResult(result)}\n`);
-  failed ||= result.rows.some((row) => row.pass === false);
+  missed.push(...result.rows.filter((row) => row.pass === false).map((row) => `${name}: ${row.metric}`));
 }
-// a missed target is reported, not fatal: absolute figures on shared machines drift
-process.exit(failed ? 0 : 0);
+// a missed target is reported, not fatal: absolute figures on a shared machine drift from run to run
+process.stdout.write(
+  missed.length > 0 ? `\ntargets missed:\n  ${missed.join("\n  ")}\n` : "\nall targets met\n",
+);
+// explicit: a client a benchmark left behind must not keep the process alive
+process.exit(0);
