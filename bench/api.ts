@@ -22,7 +22,6 @@ interface Load {
   rps: number;
   p50: number;
   p99: number;
-  created: number;
   errors: number;
 }
 
@@ -49,7 +48,6 @@ async function load(url: string, connections: number, apiKeys: string[], seconds
     rps: result["2xx"] / (result.duration || seconds),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    created: result["2xx"],
     errors: result.non2xx + result.errors + result.timeouts,
   };
 }

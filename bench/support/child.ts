@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
 export interface Child<T> {
-  process: ChildProcess;
   /** What the child printed after `ready `, parsed as JSON. */
   ready: T;
   /** The JSON after the next stdout line starting with `word `. */
@@ -26,13 +25,24 @@ export async function startChild<T>(
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const waiting = new Map<string, (json: string) => void>();
+  // a line nobody waits for yet is kept: the child may finish before the parent asks
+  const unclaimed = new Map<string, string>();
   createInterface({ input: child.stdout! }).on("line", (text) => {
     const space = text.indexOf(" ");
     const word = space < 0 ? text : text.slice(0, space);
-    waiting.get(word)?.(space < 0 ? "{}" : text.slice(space + 1));
+    const json = space < 0 ? "{}" : text.slice(space + 1);
+    const waiter = waiting.get(word);
+    if (waiter) waiter(json);
+    else unclaimed.set(word, json);
   });
   const line = <U>(word: string, timeoutMs = options.timeoutMs ?? 60_000) =>
     new Promise<U>((resolve, reject) => {
+      const early = unclaimed.get(word);
+      if (early !== undefined) {
+        unclaimed.delete(word);
+        resolve(JSON.parse(early) as U);
+        return;
+      }
       const timer = setTimeout(
         () => reject(new Error(`${file}: no '${word}' within ${timeoutMs} ms`)),
         timeoutMs,
@@ -46,7 +56,6 @@ export async function startChild<T>(
     });
   const ready = await line<T>("ready");
   return {
-    process: child,
     ready,
     line,
     async stop() {

@@ -5,11 +5,8 @@ import type { Db } from "../../packages/shared/src/index.ts";
 const run = promisify(execFile);
 
 /** Runs SQL through psql (the root package has no driver of its own; bulk inserts are plain SQL anyway). */
-export async function psql(databaseUrl: string, statement: string): Promise<string> {
-  const { stdout } = await run("psql", [databaseUrl, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", statement], {
-    maxBuffer: 64 * 2 ** 20,
-  });
-  return stdout.trim();
+async function psql(databaseUrl: string, statement: string): Promise<void> {
+  await run("psql", [databaseUrl, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", statement]);
 }
 
 /**
