@@ -1,3 +1,4 @@
+import type { BIP32Interface } from "bip32";
 import { type Network, networks, type Payment, payments } from "bitcoinjs-lib";
 import { bytesToHex } from "viem";
 import { publicKeyToAddress } from "viem/accounts";
@@ -15,11 +16,29 @@ function assertIndex(index: number): void {
   }
 }
 
+/**
+ * The receive chain (`0`) of each account key seen lately. Every intent derives one address, and parsing the
+ * key and deriving `0` is half of that work (an EC multiplication each). Public data only; bounded.
+ */
+const receiveChains = new Map<string, BIP32Interface>();
+const RECEIVE_CHAIN_CACHE_SIZE = 1024;
+
+function receiveChain(key: WalletKey): BIP32Interface {
+  const cached = receiveChains.get(key.xpub);
+  if (cached) return cached;
+  const network = key.network === "mainnet" ? networks.bitcoin : networks.testnet;
+  const node = bip32.fromBase58(key.xpub, network).derive(RECEIVE_CHAIN);
+  if (receiveChains.size >= RECEIVE_CHAIN_CACHE_SIZE) {
+    receiveChains.delete(receiveChains.keys().next().value!);
+  }
+  receiveChains.set(key.xpub, node);
+  return node;
+}
+
 /** Compressed public key at `0/index` under the account key. */
 function childPublicKey(key: WalletKey, index: number): Uint8Array {
   assertIndex(index);
-  const network = key.network === "mainnet" ? networks.bitcoin : networks.testnet;
-  return bip32.fromBase58(key.xpub, network).derive(RECEIVE_CHAIN).derive(index).publicKey;
+  return receiveChain(key).derive(index).publicKey;
 }
 
 function assertFamily(key: WalletKey, family: WalletKey["family"]): void {
