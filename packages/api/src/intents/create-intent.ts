@@ -27,9 +27,13 @@ export interface CreateIntentContext {
 
 /**
  * Creates a payment intent: checks the chain and asset, quotes the price (before any write: no rate, nothing
- * written), then in one transaction reserves the wallet's next derivation index, derives the address and stores
- * the intent. The index reservation is a single `update ... returning` on the wallet row, so concurrent requests
- * serialise on that row and never share an index; a failed transaction gives its index back.
+ * written), reserves the wallet's next derivation index, derives the address and stores the intent.
+ *
+ * The reservation is a single `update ... returning` on the wallet row committed on its own, so concurrent
+ * requests never share an index and hold the row lock only for that statement: a transaction around derivation
+ * and insert kept every intent of a merchant waiting on the previous one's commit (about 250 intents/s here). The
+ * price: an index whose intent could not be stored (the database failing between the two statements) is skipped,
+ * never reused; a wallet's gap limit must allow for that, as it must for unpaid intents anyway.
  */
 export async function createIntent(
   context: CreateIntentContext,
@@ -52,45 +56,48 @@ export async function createIntent(
   const now = context.now?.() ?? new Date();
   const expiresAt = new Date(now.getTime() + request.expires_in * 1000);
 
-  const intent = await context.db.transaction().execute(async (trx) => {
-    const merchant = await getMerchant(trx, merchantId);
-    const reserved = await reserveDerivationIndex(trx, merchantId, chain.family, walletNetworkFor(chain));
-    if (!reserved) {
-      throw new InvalidRequestError(
-        "wallet_missing",
-        `No ${chain.family} wallet for ${walletNetworkFor(chain)} is set for this merchant; an operator sets one with 'paygate wallets set'`,
-        { param: "chain" },
-      );
-    }
-    return trx
-      .insertInto("payment_intents")
-      .values({
-        id: newId("pi"),
-        merchant_id: merchantId,
-        status: "awaiting_payment",
-        chain: chain.id,
-        asset: asset.symbol,
-        address: deriveDepositAddress(reserved.wallet, chain, reserved.index),
-        wallet_id: reserved.wallet.id,
-        derivation_index: reserved.index,
-        amount_due: quote.amountDue,
-        required_confirmations: Math.max(threshold, request.confirmations ?? threshold),
-        underpayment_tolerance_bps: merchant.underpayment_tolerance_bps,
-        price_amount: request.amount,
-        price_currency: request.currency,
-        quote_rate: quote.rate,
-        quote_source: quote.source,
-        quoted_at: quote.quotedAt,
-        order_id: request.order_id ?? null,
-        metadata: JSON.stringify(request.metadata ?? {}),
-        expires_at: expiresAt,
-        monitoring_ends_at: new Date(expiresAt.getTime() + merchant.monitoring_window_s * 1000),
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
+  const merchant = await getMerchant(context.db, merchantId);
+  const reserved = await reserveDerivationIndex(
+    context.db,
+    merchantId,
+    chain.family,
+    walletNetworkFor(chain),
+  );
+  if (!reserved) {
+    throw new InvalidRequestError(
+      "wallet_missing",
+      `No ${chain.family} wallet for ${walletNetworkFor(chain)} is set for this merchant; an operator sets one with 'paygate wallets set'`,
+      { param: "chain" },
+    );
+  }
+  const intent = await context.db
+    .insertInto("payment_intents")
+    .values({
+      id: newId("pi"),
+      merchant_id: merchantId,
+      status: "awaiting_payment",
+      chain: chain.id,
+      asset: asset.symbol,
+      address: deriveDepositAddress(reserved.wallet, chain, reserved.index),
+      wallet_id: reserved.wallet.id,
+      derivation_index: reserved.index,
+      amount_due: quote.amountDue,
+      required_confirmations: Math.max(threshold, request.confirmations ?? threshold),
+      underpayment_tolerance_bps: merchant.underpayment_tolerance_bps,
+      price_amount: request.amount,
+      price_currency: request.currency,
+      quote_rate: quote.rate,
+      quote_source: quote.source,
+      quoted_at: quote.quotedAt,
+      order_id: request.order_id ?? null,
+      metadata: JSON.stringify(request.metadata ?? {}),
+      expires_at: expiresAt,
+      monitoring_ends_at: new Date(expiresAt.getTime() + merchant.monitoring_window_s * 1000),
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   const tips = await chainTips(context.db, [chain.id]);
   return presentIntent(intent, [], {
     chain,
