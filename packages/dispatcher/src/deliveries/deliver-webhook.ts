@@ -1,5 +1,5 @@
-import { type Db, type Logger, newId } from "@paygate/shared";
-import { sql } from "kysely";
+import { type Database, type Db, type Logger, newId } from "@paygate/shared";
+import { type QueryCreator, sql } from "kysely";
 import { signatureHeader } from "../signatures/sign.ts";
 import type { EndpointSlots } from "./endpoint-slots.ts";
 import {
@@ -25,16 +25,25 @@ export interface DeliverDependencies {
   random?: () => number;
 }
 
+/** A signing key as loaded with the delivery; `expires_at_ms` is null while the key is current. */
+interface SigningKey {
+  secret: string;
+  expires_at_ms: number | null;
+}
+
 /** What the queue should do with the job next. */
 export type Next = { kind: "done" } | { kind: "later"; at: number };
 
 /**
  * One attempt at one delivery, driven by its PostgreSQL row: a stale or duplicate job finds nothing owed and
  * stops; an early one waits for `next_attempt_at`. The attempt, the delivery's next state and the endpoint's
- * health are written in one transaction after the request.
+ * health are written in one statement (one transaction) after the request.
  */
 export async function deliverWebhook(deps: DeliverDependencies, deliveryId: string): Promise<Next> {
   const { db } = deps;
+  const loadedAt = new Date();
+  // The delivery, its event, its endpoint and the endpoint's signing keys in one round trip. Keys are taken if
+  // valid now and checked again against the attempt's start below (the original test, `expires_at > started`).
   const target = await db
     .selectFrom("deliveries as d")
     .innerJoin("events as ev", "ev.id", "d.event_id")
@@ -51,6 +60,17 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
       "e.url",
       "e.enabled",
       "e.deleted_at",
+      sql<SigningKey[]>`(
+        select coalesce(
+          json_agg(
+            json_build_object('secret', s.secret, 'expires_at_ms', ceil(extract(epoch from s.expires_at) * 1000))
+            order by s.created_at desc, s.id desc
+          ),
+          '[]'::json
+        )
+        from webhook_secrets s
+        where s.endpoint_id = e.id and (s.expires_at is null or s.expires_at > ${loadedAt})
+      )`.as("signing_keys"),
     ])
     .where("d.id", "=", deliveryId)
     .executeTakeFirst();
@@ -75,14 +95,10 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
   const startedAt = new Date();
   let result: AttemptResult;
   try {
-    const secrets = await db
-      .selectFrom("webhook_secrets")
-      .select("secret")
-      .where("endpoint_id", "=", target.endpoint_id)
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", startedAt)]))
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      .execute();
+    // microsecond expiry rounded up to the millisecond: `expires_at_ms > started` iff `expires_at > started`
+    const secrets = target.signing_keys
+      .filter((key) => key.expires_at_ms === null || key.expires_at_ms > startedAt.getTime())
+      .map((key) => key.secret);
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     result = await deps.client.send({
       url: target.url,
@@ -92,12 +108,7 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
         "user-agent": deps.userAgent,
         "webhook-id": target.event_id,
         "webhook-timestamp": String(timestamp),
-        "webhook-signature": signatureHeader(
-          secrets.map(({ secret }) => secret),
-          target.event_id,
-          timestamp,
-          target.body,
-        ),
+        "webhook-signature": signatureHeader(secrets, target.event_id, timestamp, target.body),
       },
     });
   } finally {
@@ -114,38 +125,63 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
     deps.random ?? Math.random,
   );
   const nextAttemptAt = verdict.kind === "retry" ? new Date(finishedAt.getTime() + verdict.delayMs) : null;
-  const recorded = await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable("deliveries")
-      .set({
-        attempt_count: attempt,
-        last_attempt_at: startedAt,
-        status: verdict.kind === "retry" ? "pending" : verdict.kind === "succeeded" ? "succeeded" : "failed",
-        next_attempt_at: nextAttemptAt,
-        completed_at: verdict.kind === "retry" ? null : finishedAt,
-      })
-      .where("id", "=", target.id)
-      .where("status", "=", "pending")
-      .where("attempt_count", "=", target.attempt_count)
-      .executeTakeFirst();
-    // Someone else recorded this attempt (a duplicate job after a stall): theirs stands.
-    if (updated.numUpdatedRows === 0n) return false;
-    await trx
-      .insertInto("delivery_attempts")
-      .values({
-        id: newId("att"),
-        delivery_id: target.id,
-        attempt,
-        status_code: result.statusCode,
-        error: result.error,
-        response_body: result.responseBody,
-        duration_ms: result.durationMs,
-        started_at: startedAt,
-      })
-      .execute();
-    await recordEndpointHealth(trx, target.endpoint_id, verdict, finishedAt, deps.disableAfterFailingMs);
-    return true;
-  });
+  // One statement, so as atomic as the transaction it replaces: the delivery's next state, guarded by the
+  // attempt count it was read with; the attempt row and the endpoint's health only if that update happened.
+  const recorded = await db
+    .with("updated", (qb) =>
+      qb
+        .updateTable("deliveries")
+        .set({
+          attempt_count: attempt,
+          last_attempt_at: startedAt,
+          status:
+            verdict.kind === "retry" ? "pending" : verdict.kind === "succeeded" ? "succeeded" : "failed",
+          next_attempt_at: nextAttemptAt,
+          completed_at: verdict.kind === "retry" ? null : finishedAt,
+        })
+        .where("id", "=", target.id)
+        .where("status", "=", "pending")
+        // Someone else recorded this attempt (a duplicate job after a stall): theirs stands.
+        .where("attempt_count", "=", target.attempt_count)
+        .returning("id"),
+    )
+    .with("attempt", (qb) =>
+      qb
+        .insertInto("delivery_attempts")
+        .columns([
+          "id",
+          "delivery_id",
+          "attempt",
+          "status_code",
+          "error",
+          "response_body",
+          "duration_ms",
+          "started_at",
+        ])
+        .expression((eb) =>
+          eb
+            .selectFrom("updated")
+            .select([
+              eb.val(newId("att")).as("id"),
+              "updated.id as delivery_id",
+              eb.val(attempt).as("attempt"),
+              eb.val(result.statusCode).as("status_code"),
+              eb.val(result.error).as("error"),
+              eb.val(result.responseBody).as("response_body"),
+              eb.val(result.durationMs).as("duration_ms"),
+              eb.val(startedAt).as("started_at"),
+            ]),
+        ),
+    )
+    .with("health", (qb) =>
+      endpointHealthUpdate(qb, target.endpoint_id, verdict, finishedAt, deps.disableAfterFailingMs).where(
+        (eb) => eb.exists(eb.selectFrom("updated").select("updated.id")),
+      ),
+    )
+    .selectFrom("updated")
+    .select("updated.id")
+    .executeTakeFirst()
+    .then((row) => row !== undefined);
   deps.logger.info(
     {
       delivery: target.id,
@@ -177,48 +213,35 @@ function outcomeOf(result: AttemptResult, now: Date): AttemptOutcome {
 
 /**
  * Any 2xx resets the failing clock; a failure starts it. An endpoint failing for longer than the limit, or
- * answering 410 Gone, is disabled until the merchant re-enables it.
+ * answering 410 Gone, is disabled until the merchant re-enables it. A success on a healthy endpoint (the
+ * common case) matches no row and writes nothing.
  */
-async function recordEndpointHealth(
-  trx: Db,
+function endpointHealthUpdate(
+  qb: QueryCreator<Database & { updated: { id: string } }>,
   endpointId: string,
   verdict: Verdict,
   now: Date,
   disableAfterFailingMs: number,
-): Promise<void> {
+) {
+  const update = qb.updateTable("webhook_endpoints").where("webhook_endpoints.id", "=", endpointId);
   if (verdict.kind === "succeeded") {
-    await trx
-      .updateTable("webhook_endpoints")
-      .set({ failing_since: null })
-      .where("id", "=", endpointId)
-      .where("failing_since", "is not", null)
-      .execute();
-    return;
+    return update.set({ failing_since: null }).where("failing_since", "is not", null);
   }
   if (verdict.kind === "gone") {
-    await trx
-      .updateTable("webhook_endpoints")
-      .set({
-        enabled: false,
-        disabled_reason: "the endpoint answered 410 Gone",
-        failing_since: sql`coalesce(failing_since, ${now})`,
-        updated_at: now,
-      })
-      .where("id", "=", endpointId)
-      .execute();
-    return;
+    return update.set({
+      enabled: false,
+      disabled_reason: "the endpoint answered 410 Gone",
+      failing_since: sql`coalesce(failing_since, ${now})`,
+      updated_at: now,
+    });
   }
   const limit = new Date(now.getTime() - disableAfterFailingMs);
-  await trx
-    .updateTable("webhook_endpoints")
-    .set({
-      failing_since: sql`coalesce(failing_since, ${now})`,
-      enabled: sql`enabled and coalesce(failing_since, ${now}) > ${limit}`,
-      disabled_reason: sql`case when enabled and coalesce(failing_since, ${now}) <= ${limit}
+  return update.set({
+    failing_since: sql`coalesce(failing_since, ${now})`,
+    enabled: sql`enabled and coalesce(failing_since, ${now}) > ${limit}`,
+    disabled_reason: sql`case when enabled and coalesce(failing_since, ${now}) <= ${limit}
         then ${`every delivery failed for ${describeDuration(disableAfterFailingMs)}`} else disabled_reason end`,
-    })
-    .where("id", "=", endpointId)
-    .execute();
+  });
 }
 
 function describeDuration(ms: number): string {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /**
@@ -17,6 +18,7 @@ if held or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return 0
 `;
+const acquireSha = createHash("sha1").update(acquireScript).digest("hex");
 
 export interface EndpointSlots {
   acquire(endpointId: string, holder: string): Promise<boolean>;
@@ -30,14 +32,16 @@ export function createEndpointSlots(
   const key = (endpointId: string) => `${options.prefix}:endpoint-slots:${endpointId}`;
   return {
     async acquire(endpointId, holder) {
-      const granted = await redis.eval(
-        acquireScript,
-        1,
-        key(endpointId),
-        holder,
-        options.limit,
-        options.leaseMs,
-      );
+      const args = [key(endpointId), holder, options.limit, options.leaseMs] as const;
+      let granted: unknown;
+      // EVALSHA spares Redis hashing (and the socket carrying) the script on every attempt; a Redis that has not
+      // seen it yet (new, restarted, SCRIPT FLUSH) answers NOSCRIPT, and EVAL runs and caches it.
+      try {
+        granted = await redis.evalsha(acquireSha, 1, ...args);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+        granted = await redis.eval(acquireScript, 1, ...args);
+      }
       return granted === 1;
     },
     async release(endpointId, holder) {
