@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Chain, type Db, type Logger, type ReconcileContext, redactUrl } from "@paygate/shared";
 import { BaseError } from "viem";
 import { watchedAddresses } from "../addresses/watched-addresses.ts";
-import type { ChainSource, MempoolWatch } from "../chains/source.ts";
+import type { ChainSource, MempoolWatch, ScannedBlock } from "../chains/source.ts";
 import { sweepExpiredIntents } from "../expiry/expiry-sweep.ts";
 import type { ChainMetrics } from "../metrics/watcher-metrics.ts";
 import { type BackoffPolicy, backoffDelayMs } from "./backoff.ts";
@@ -145,10 +145,14 @@ export async function scanWhileLocked(
       return false;
     }
     let advanced = false;
-    while (scanned < head.number && !signal.aborted) {
+    // the next range is fetched while this one is recorded: fetching only reads the chain (against the watched
+    // set of this poll, as before), and nothing of it counts until its parent hash is checked and its effects
+    // are committed in order, range after range
+    let fetching = scanned < head.number ? fetchRange(scanned + 1n, head.number) : undefined;
+    while (fetching && !signal.aborted) {
       const began = performance.now();
-      const to = earlier(scanned + batch, head.number);
-      const blocks = await source.blocks(scanned + 1n, to, watched);
+      const { to, blocks } = await fetching;
+      fetching = to < head.number ? fetchRange(to + 1n, head.number) : undefined;
       if (await differsFromStored(scanned, blocks[0]!.parentHash)) {
         await rewind(scanned, scanned);
         return false;
@@ -165,7 +169,11 @@ export async function scanWhileLocked(
       metrics.scannedNumber = to;
       metrics.blocksScanned += blocks.length;
       metrics.lastScanMs = performance.now() - began;
-      await confirmPendingPayments(effects, to, reconciled);
+      // before the poll's last range, only the intents this head can change; after it, every pending one
+      await confirmPendingPayments(effects, to, {
+        alreadyReconciled: reconciled,
+        onlyChangeable: to < head.number,
+      });
       advanced = true;
     }
     if (!advanced && (finalizedMoved || !confirmedOnce)) await confirmPendingPayments(effects, scanned);
@@ -183,6 +191,15 @@ export async function scanWhileLocked(
     if (snapshot.tipHash !== scannedHash) return false;
     await recordMempool(effects, snapshot.transfers);
     return true;
+  }
+
+  /** The range from `from`, one batch long, never past `head`; a failure surfaces where it is awaited. */
+  function fetchRange(from: bigint, head: bigint): Promise<{ to: bigint; blocks: ScannedBlock[] }> {
+    const to = earlier(from + batch - 1n, head);
+    const fetched = source.blocks(from, to, watched).then((blocks) => ({ to, blocks }));
+    // a range abandoned (reorg, rescan, failure, stop) is never awaited: its rejection is not unhandled
+    fetched.catch(() => {});
+    return fetched;
   }
 
   async function differsFromStored(number: bigint, hash: string): Promise<boolean> {

@@ -6,7 +6,17 @@ import {
   type ReconcileContext,
   reconcileIntent,
 } from "@paygate/shared";
+import { sql } from "kysely";
 import type { ScannedBlock } from "../chains/source.ts";
+import { forEachBounded } from "./bounded-concurrency.ts";
+
+/**
+ * Intents reconciled at once by the scanner. Each reconcile is one transaction that locks only its own intent
+ * row (and writes only that intent's payments, audit rows and events), so distinct intents never wait for each
+ * other; catch-up is otherwise one PostgreSQL round trip after another. Below the watcher's pool of 10, leaving
+ * connections for the expiry sweep and the cursor; a smaller pool (rescan) just queues the rest.
+ */
+export const RECONCILE_CONCURRENCY = 8;
 
 /**
  * The scanner's effects, all through `reconcileIntent` (the single write path for intent state): what a range
@@ -21,9 +31,12 @@ export interface EffectsContext {
 }
 
 /**
- * Reconciles every intent paid in `blocks` (one call per intent, with all its transfers in the range), and
- * reports stored payments of these heights whose block is no longer the one at that height (seen again after a
- * rescan across a fork) as vanished. Returns the intents it reconciled.
+ * Reconciles every intent paid in `blocks` (one call per intent, with all its transfers in the range, in block
+ * order), and reports stored payments of these heights whose block is no longer the one at that height (seen
+ * again after a rescan across a fork) as vanished. Distinct intents are reconciled concurrently; it resolves
+ * only once every one is committed, and rejects (after the others have settled) if any failed, so the caller
+ * never advances the checkpoint past a range whose effects are not all written. Returns the intents it
+ * reconciled.
  */
 export async function recordBlocks(
   effects: EffectsContext,
@@ -102,14 +115,15 @@ export async function recordBlocks(
     );
   }
 
-  for (const [intentId, entry] of [...observations].sort(([a], [b]) => a.localeCompare(b))) {
-    await reconcileIntent(db, effects.reconcile, {
+  const byIntent = [...observations].sort(([a], [b]) => a.localeCompare(b));
+  await forEachBounded(byIntent, RECONCILE_CONCURRENCY, ([intentId, entry]) =>
+    reconcileIntent(db, effects.reconcile, {
       intentId,
       observations: entry.observations,
       cause: entry.cause,
       head: last.number,
-    });
-  }
+    }),
+  );
   return new Set(observations.keys());
 }
 
@@ -137,27 +151,54 @@ export async function vanishOrphanedPayments(effects: EffectsContext, ancestor: 
   return orphaned.length;
 }
 
+export interface ConfirmOptions {
+  /** Intents reconciled with this head already (their payments were just recorded): skipped. */
+  alreadyReconciled?: ReadonlySet<string>;
+  /**
+   * Only the intents a reconcile can change at this head: a pending payment whose threshold the head reaches,
+   * or an intent whose expiry has passed (the state machine may move it on the clock alone). For the ranges of
+   * a catch-up before its last: the other intents with pending payments would be reconciled to no effect.
+   */
+  onlyChangeable?: boolean;
+}
+
 /** A new head adds a confirmation to every payment still short of its threshold. */
 export async function confirmPendingPayments(
   effects: EffectsContext,
   head: bigint,
-  alreadyReconciled: ReadonlySet<string> = new Set(),
+  options: ConfirmOptions = {},
 ): Promise<void> {
-  const pending = await effects.db
+  const alreadyReconciled = options.alreadyReconciled ?? new Set<string>();
+  let query = effects.db
     .selectFrom("payments")
-    .select("intent_id")
+    .select("payments.intent_id")
     .distinct()
-    .where("chain", "=", effects.chain)
-    .where("status", "=", "pending")
-    .execute();
-  for (const { intent_id: intentId } of pending) {
-    if (alreadyReconciled.has(intentId)) continue;
-    await reconcileIntent(effects.db, effects.reconcile, {
+    .where("payments.chain", "=", effects.chain)
+    .where("payments.status", "=", "pending");
+  if (options.onlyChangeable) {
+    const finalized = effects.reconcile.chains.get(effects.chain)?.finality === "finalized";
+    const now = effects.reconcile.now?.() ?? new Date();
+    query = query.innerJoin("payment_intents as intent", "intent.id", "payments.intent_id").where((eb) =>
+      eb.or([
+        // confirmationsOf: head - block + 1 >= required; in `finalized` mode only a finalized block counts
+        finalized
+          ? sql<boolean>`payments.block_number <= (select finalized_number from chain_cursors where chain = ${effects.chain})`
+          : sql<boolean>`payments.block_number <= ${head + 1n}::bigint - intent.required_confirmations`,
+        eb.and([
+          eb("intent.status", "in", ["awaiting_payment", "pending"]),
+          eb("intent.expires_at", "<", now),
+        ]),
+      ]),
+    );
+  }
+  const pending = (await query.execute()).filter(({ intent_id }) => !alreadyReconciled.has(intent_id));
+  await forEachBounded(pending, RECONCILE_CONCURRENCY, ({ intent_id: intentId }) =>
+    reconcileIntent(effects.db, effects.reconcile, {
       intentId,
       cause: `${effects.chain} head ${head}`,
       head,
-    });
-  }
+    }),
+  );
 }
 
 export function vanishedObservation(payment: PaymentRow): PaymentObservation {
