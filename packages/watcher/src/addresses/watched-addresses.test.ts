@@ -1,5 +1,6 @@
 import { ANVIL_ACCOUNT_XPUB, createMerchant, type Db, setWallet } from "@paygate/shared";
 import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import type { KyselyPlugin } from "kysely";
 import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watchedAddresses } from "./watched-addresses.ts";
@@ -70,5 +71,46 @@ describe("watchedAddresses", () => {
     expect(watched.size).toBe(3);
     expect(watched.has(address(0xa3).toLowerCase())).toBe(true);
     expect(watched.has(address(0xa4).toLowerCase())).toBe(true);
+  });
+
+  it("without late commits reads only the new ids, not the margin; a late commit below several newer ones is found", async () => {
+    const base = Date.now();
+    for (let n = 0; n < 5; n++) await insertIntent("polygon", address(0xb00 + n), base - 5_000 + n * 1_000);
+    let rowsRead = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        rowsRead += args.result.rows.length;
+        return args.result;
+      },
+    };
+    const watched = watchedAddresses(db.withPlugin(counting), "polygon", (key) => key.toLowerCase());
+    await watched.refresh();
+    expect(watched.size).toBe(5);
+
+    rowsRead = 0;
+    await watched.refresh();
+    expect(rowsRead).toBe(1); // the margin's count, no intent row
+    await insertIntent("polygon", address(0xb10), base + 1_000);
+    rowsRead = 0;
+    await watched.refresh();
+    expect(rowsRead).toBe(2); // the new intent and the count
+    expect(watched.has(address(0xb10).toLowerCase())).toBe(true);
+
+    // another chain's intents in the same id range change nothing
+    await insertIntent("anvil", address(0xb20), base - 2_500);
+    rowsRead = 0;
+    await watched.refresh();
+    expect(rowsRead).toBe(1);
+    expect(watched.has(address(0xb20).toLowerCase())).toBe(false);
+
+    // an id taken 3.5 s before the newest, committed only now
+    await insertIntent("polygon", address(0xb30), base - 2_500);
+    await watched.refresh();
+    expect(watched.size).toBe(7);
+    expect(watched.has(address(0xb30).toLowerCase())).toBe(true);
+    rowsRead = 0;
+    await watched.refresh();
+    expect(rowsRead).toBe(1);
   });
 });
