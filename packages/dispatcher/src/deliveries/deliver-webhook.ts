@@ -1,14 +1,8 @@
-import { type Database, type Db, type Logger, newId } from "@paygate/shared";
-import { type QueryCreator, sql } from "kysely";
+import type { Db, Logger } from "@paygate/shared";
 import { signatureHeader } from "../signatures/sign.ts";
+import { loadDelivery, recordAttempt } from "./delivery-record.ts";
 import type { EndpointSlots } from "./endpoint-slots.ts";
-import {
-  type AttemptOutcome,
-  parseRetryAfter,
-  planNextAttempt,
-  type RetryPolicy,
-  type Verdict,
-} from "./retry-plan.ts";
+import { type AttemptOutcome, parseRetryAfter, planNextAttempt, type RetryPolicy } from "./retry-plan.ts";
 import type { AttemptResult, WebhookClient } from "./webhook-client.ts";
 
 export interface DeliverDependencies {
@@ -25,12 +19,6 @@ export interface DeliverDependencies {
   random?: () => number;
 }
 
-/** A signing key as loaded with the delivery; `expires_at_ms` is null while the key is current. */
-interface SigningKey {
-  secret: string;
-  expires_at_ms: number | null;
-}
-
 /** What the queue should do with the job next. */
 export type Next = { kind: "done" } | { kind: "later"; at: number };
 
@@ -41,39 +29,7 @@ export type Next = { kind: "done" } | { kind: "later"; at: number };
  */
 export async function deliverWebhook(deps: DeliverDependencies, deliveryId: string): Promise<Next> {
   const { db } = deps;
-  const loadedAt = new Date();
-  // The delivery, its event, its endpoint and the endpoint's signing keys in one round trip. Keys are taken if
-  // valid now and checked again against the attempt's start below (the original test, `expires_at > started`).
-  const target = await db
-    .selectFrom("deliveries as d")
-    .innerJoin("events as ev", "ev.id", "d.event_id")
-    .innerJoin("webhook_endpoints as e", "e.id", "d.endpoint_id")
-    .select([
-      "d.id",
-      "d.status",
-      "d.manual",
-      "d.attempt_count",
-      "d.next_attempt_at",
-      "d.event_id",
-      "ev.body",
-      "e.id as endpoint_id",
-      "e.url",
-      "e.enabled",
-      "e.deleted_at",
-      sql<SigningKey[]>`(
-        select coalesce(
-          json_agg(
-            json_build_object('secret', s.secret, 'expires_at_ms', ceil(extract(epoch from s.expires_at) * 1000))
-            order by s.created_at desc, s.id desc
-          ),
-          '[]'::json
-        )
-        from webhook_secrets s
-        where s.endpoint_id = e.id and (s.expires_at is null or s.expires_at > ${loadedAt})
-      )`.as("signing_keys"),
-    ])
-    .where("d.id", "=", deliveryId)
-    .executeTakeFirst();
+  const target = await loadDelivery(db, deliveryId, new Date());
   if (target?.status !== "pending") return { kind: "done" };
   if (target.next_attempt_at && target.next_attempt_at.getTime() > Date.now()) {
     return { kind: "later", at: target.next_attempt_at.getTime() };
@@ -125,63 +81,16 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
     deps.random ?? Math.random,
   );
   const nextAttemptAt = verdict.kind === "retry" ? new Date(finishedAt.getTime() + verdict.delayMs) : null;
-  // One statement, so as atomic as the transaction it replaces: the delivery's next state, guarded by the
-  // attempt count it was read with; the attempt row and the endpoint's health only if that update happened.
-  const recorded = await db
-    .with("updated", (qb) =>
-      qb
-        .updateTable("deliveries")
-        .set({
-          attempt_count: attempt,
-          last_attempt_at: startedAt,
-          status:
-            verdict.kind === "retry" ? "pending" : verdict.kind === "succeeded" ? "succeeded" : "failed",
-          next_attempt_at: nextAttemptAt,
-          completed_at: verdict.kind === "retry" ? null : finishedAt,
-        })
-        .where("id", "=", target.id)
-        .where("status", "=", "pending")
-        // Someone else recorded this attempt (a duplicate job after a stall): theirs stands.
-        .where("attempt_count", "=", target.attempt_count)
-        .returning("id"),
-    )
-    .with("attempt", (qb) =>
-      qb
-        .insertInto("delivery_attempts")
-        .columns([
-          "id",
-          "delivery_id",
-          "attempt",
-          "status_code",
-          "error",
-          "response_body",
-          "duration_ms",
-          "started_at",
-        ])
-        .expression((eb) =>
-          eb
-            .selectFrom("updated")
-            .select([
-              eb.val(newId("att")).as("id"),
-              "updated.id as delivery_id",
-              eb.val(attempt).as("attempt"),
-              eb.val(result.statusCode).as("status_code"),
-              eb.val(result.error).as("error"),
-              eb.val(result.responseBody).as("response_body"),
-              eb.val(result.durationMs).as("duration_ms"),
-              eb.val(startedAt).as("started_at"),
-            ]),
-        ),
-    )
-    .with("health", (qb) =>
-      endpointHealthUpdate(qb, target.endpoint_id, verdict, finishedAt, deps.disableAfterFailingMs).where(
-        (eb) => eb.exists(eb.selectFrom("updated").select("updated.id")),
-      ),
-    )
-    .selectFrom("updated")
-    .select("updated.id")
-    .executeTakeFirst()
-    .then((row) => row !== undefined);
+  const recorded = await recordAttempt(db, {
+    target,
+    attempt,
+    result,
+    verdict,
+    startedAt,
+    finishedAt,
+    nextAttemptAt,
+    disableAfterFailingMs: deps.disableAfterFailingMs,
+  });
   deps.logger.info(
     {
       delivery: target.id,
@@ -209,42 +118,4 @@ function outcomeOf(result: AttemptResult, now: Date): AttemptOutcome {
     };
   }
   return { kind: result.kind };
-}
-
-/**
- * Any 2xx resets the failing clock; a failure starts it. An endpoint failing for longer than the limit, or
- * answering 410 Gone, is disabled until the merchant re-enables it. A success on a healthy endpoint (the
- * common case) matches no row and writes nothing.
- */
-function endpointHealthUpdate(
-  qb: QueryCreator<Database & { updated: { id: string } }>,
-  endpointId: string,
-  verdict: Verdict,
-  now: Date,
-  disableAfterFailingMs: number,
-) {
-  const update = qb.updateTable("webhook_endpoints").where("webhook_endpoints.id", "=", endpointId);
-  if (verdict.kind === "succeeded") {
-    return update.set({ failing_since: null }).where("failing_since", "is not", null);
-  }
-  if (verdict.kind === "gone") {
-    return update.set({
-      enabled: false,
-      disabled_reason: "the endpoint answered 410 Gone",
-      failing_since: sql`coalesce(failing_since, ${now})`,
-      updated_at: now,
-    });
-  }
-  const limit = new Date(now.getTime() - disableAfterFailingMs);
-  return update.set({
-    failing_since: sql`coalesce(failing_since, ${now})`,
-    enabled: sql`enabled and coalesce(failing_since, ${now}) > ${limit}`,
-    disabled_reason: sql`case when enabled and coalesce(failing_since, ${now}) <= ${limit}
-        then ${`every delivery failed for ${describeDuration(disableAfterFailingMs)}`} else disabled_reason end`,
-  });
-}
-
-function describeDuration(ms: number): string {
-  const days = ms / 86_400_000;
-  return days >= 1 ? `${Number(days.toFixed(1))} days` : `${Math.round(ms / 1000)} s`;
 }
