@@ -47,8 +47,8 @@ export interface StackOptions {
   merchant?: { toleranceBps?: number; monitoringWindowS?: number };
   /** Extra fields of the anvil entry in the chain file (snake_case, as operators write it). */
   chain?: Record<string, unknown>;
-  /** The RPC URL the gateway uses (default: Anvil's own; S14 puts a failing proxy in between). */
-  rpcUrl?: (anvil: TestAnvil) => string;
+  /** The RPC URL(s) the gateway uses (default: Anvil's own; S14 puts a failing proxy in between). */
+  rpcUrl?: (anvil: TestAnvil) => string | string[];
   /** `false`: start without a watcher (`startWatcher()` later). */
   watcher?: Partial<WatcherOptions> | false;
   env?: Record<string, string>;
@@ -129,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     JSON.stringify({
       chains: {
         anvil: {
-          rpc_urls: [options.rpcUrl?.(anvil) ?? anvil.rpcUrl],
+          rpc_urls: [options.rpcUrl?.(anvil) ?? anvil.rpcUrl].flat(),
           poll_interval_ms: 100,
           assets: [
             { symbol: "ETH", type: "native", decimals: 18 },
