@@ -51,7 +51,7 @@ export function readChainFile(path: string): ChainFile {
   return chainFileSchema.parse(JSON.parse(readFileSync(path, "utf8")));
 }
 
-/** Presets, then the chain file, then `RPC_URL_<CHAIN>` / `ESPLORA_URL_<CHAIN>` (comma-separated) on top. */
+/** Presets, then the chain file, then `RPC_URL_<CHAIN>` (comma-separated fallbacks for EVM) / `ESPLORA_URL_<CHAIN>` on top. */
 export function resolveChains(file: ChainFile | undefined, env: Record<string, string | undefined>): Chain[] {
   const byId = new Map(chainPresets.map((chain) => [chain.id, structuredClone(chain)]));
   for (const [id, override] of Object.entries(file?.chains ?? {})) {
@@ -114,9 +114,20 @@ function applyEnvironment(chain: Chain, env: Record<string, string | undefined>)
   const esplora = env[esploraVariable];
   if (chain.family === "evm" && rpc) chain.rpcUrls = urlList(rpcVariable, rpc);
   if (chain.family === "bitcoin" && rpc)
-    chain.bitcoinBackend = { kind: "node", url: urlList(rpcVariable, rpc)[0]! };
+    chain.bitcoinBackend = { kind: "node", url: oneUrl(rpcVariable, rpc) };
   if (chain.family === "bitcoin" && esplora)
-    chain.bitcoinBackend = { kind: "esplora", url: urlList(esploraVariable, esplora)[0]! };
+    chain.bitcoinBackend = { kind: "esplora", url: oneUrl(esploraVariable, esplora) };
+}
+
+/** A Bitcoin backend has no fallback list: a second URL would be silently unused, so it is refused. */
+function oneUrl(variable: string, value: string): string {
+  const urls = urlList(variable, value);
+  if (urls.length !== 1) {
+    throw new Error(
+      `${variable}: a Bitcoin chain takes exactly one backend URL (no fallback list), got ${urls.length}`,
+    );
+  }
+  return urls[0]!;
 }
 
 /** Comma-separated http(s)/ws(s) URLs; a typo stops the start instead of failing every poll later. */

@@ -62,6 +62,20 @@ describe("loadConfig", () => {
     expect(message).not.toContain("hunter2");
   });
 
+  it("refuses a list of Bitcoin backend URLs: there is no fallback for them, and a second one would go unused", () => {
+    const message = problemsOf({
+      ESPLORA_URL_BITCOIN_SIGNET: "https://esplora.example/signet/api,https://other.example/api",
+    });
+    expect(message).toContain("ESPLORA_URL_BITCOIN_SIGNET");
+    expect(message).toContain("exactly one backend URL");
+    expect(loadConfig({ RPC_URL_BITCOIN: "http://user:pw@127.0.0.1:8332/" }).chains).toContainEqual(
+      expect.objectContaining({
+        id: "bitcoin",
+        bitcoinBackend: { kind: "node", url: "http://user:pw@127.0.0.1:8332/" },
+      }),
+    );
+  });
+
   it.each([
     ["PAYGATE_ENV", "staging"],
     ["PORT", "70000"],
