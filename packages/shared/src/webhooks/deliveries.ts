@@ -224,8 +224,11 @@ export async function recoverEndpoint(
     .where((eb) =>
       eb.or([
         deliveredTo(eb),
-        // subscribed then, but no delivery: the endpoint was disabled (test events belong to one endpoint)
+        // fanned out while it is subscribed, but no delivery: the endpoint was disabled. Events not relayed yet
+        // are left to fan-out (a manual delivery beside its automatic one would send them twice); test events
+        // belong to one endpoint.
         eb.and([
+          eb("events.relayed_at", "is not", null),
           eb("events.type", "!=", "webhook.test"),
           eb("events.created_at", ">=", endpoint.created_at),
           endpoint.event_types.includes("*") ? eb.lit(true) : eb("events.type", "in", endpoint.event_types),

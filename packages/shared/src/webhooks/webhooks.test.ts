@@ -202,4 +202,32 @@ describe("events and manual deliveries", () => {
       recoverEndpoint(db, shopA, endpoint.id, { since: new Date(Date.now() - 15 * 86_400_000) }),
     ).rejects.toMatchObject({ code: "recovery_window_too_long" });
   });
+
+  test("recover leaves events fan-out has not relayed yet to fan-out, so none is sent twice", async () => {
+    const shop = await merchant("C");
+    const endpoint = await createEndpoint(db, shop, { url: "https://c.example/recover" }, policy);
+    const id = newId("evt");
+    await db
+      .insertInto("events")
+      .values({
+        id,
+        merchant_id: shop,
+        type: "payment.confirmed",
+        dedupe_key: `test:${id}`,
+        body: JSON.stringify({ id, type: "payment.confirmed" }),
+        created_at: new Date(),
+      })
+      .execute();
+    const since = new Date(Date.now() - 60_000);
+    expect(await recoverEndpoint(db, shop, endpoint.id, { since })).toEqual({
+      object: "recovery",
+      deliveries: 0,
+    });
+    // relayed while the endpoint got no delivery (it was disabled then): recover owes it
+    await db.updateTable("events").set({ relayed_at: new Date() }).where("id", "=", id).execute();
+    expect(await recoverEndpoint(db, shop, endpoint.id, { since })).toEqual({
+      object: "recovery",
+      deliveries: 1,
+    });
+  });
 });
