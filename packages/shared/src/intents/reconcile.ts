@@ -31,6 +31,8 @@ export interface ReconcileRequest {
   cause: string;
   /** The scanned height the caller has committed up to; defaults to the chain's stored cursor. */
   head?: bigint;
+  /** How far the chain has been read, in time (see `Command`): scanners behind the tip pass their block's time. */
+  chainTime?: Date;
 }
 
 export interface ReconcileContext {
@@ -91,7 +93,9 @@ export async function reconcileIntent(
       counted: isNew ? null : row.counted,
       revision: row.revision,
     }));
-    const command: Command = request.cancel ? { kind: "cancel" } : { kind: "observe" };
+    const command: Command = request.cancel
+      ? { kind: "cancel" }
+      : { kind: "observe", chainTime: request.chainTime };
     const decision = decideIntent(toIntentFacts(intent), facts, now, command);
 
     const payments = await writePayments(trx, merged, decision, now);

@@ -53,7 +53,12 @@ export interface PaymentFacts {
   revision: number;
 }
 
-export type Command = { kind: "observe" } | { kind: "cancel" };
+/**
+ * `chainTime`: the moment up to which the chain has been read (a scanner catching up is behind the wall clock).
+ * Expiry and the monitoring window are judged at the earlier of it and `now`: a payment mined on time in a
+ * block not read yet must not find its intent already underpaid or closed.
+ */
+export type Command = { kind: "observe"; chainTime?: Date } | { kind: "cancel" };
 
 export interface PaymentDecision {
   id: string;
@@ -131,8 +136,10 @@ export function decideIntent(
   now: Date,
   command: Command,
 ): Decision {
+  const judgedAt =
+    command.kind === "observe" && command.chainTime && command.chainTime < now ? command.chainTime : now;
   // confirmed intents still take payments (overpayment); canceled and closed ones only record them
-  const acceptsPayments = intent.status === "confirmed" || !isClosed(intent, now);
+  const acceptsPayments = intent.status === "confirmed" || !isClosed(intent, judgedAt);
   const judged: Judged[] = payments.map((before) => ({
     before,
     after: decidePayment(intent, before, acceptsPayments),
@@ -143,16 +150,16 @@ export function decideIntent(
     live.filter(({ after }) => after.status === "confirmed").map(({ before }) => before.amount),
   );
 
-  const observed = isClosed(intent, now)
+  const observed = isClosed(intent, judgedAt)
     ? intent.status
-    : targetStatus(intent, amountReceived, amountConfirmed, now);
+    : targetStatus(intent, amountReceived, amountConfirmed, judgedAt);
   const target = command.kind === "cancel" ? cancelTarget(intent, observed) : observed;
   const toTransition = ([from, to]: [IntentStatus, IntentStatus]): Transition => ({
     from,
     to,
     reason: reasonFor(to, command),
   });
-  const { lapsed, path } = walk(intent, live, target, now);
+  const { lapsed, path } = walk(intent, live, target, judgedAt);
   const transitions = [...lapsed, ...path].map(toTransition);
 
   const settled = target === "confirmed";

@@ -35,7 +35,7 @@ export async function sweepExpiredIntents(
     .limit(1000)
     .execute();
   for (const { id } of due) {
-    await reconcileIntent(db, context, { intentId: id, cause: "expiry sweep" });
+    await reconcileIntent(db, context, { intentId: id, cause: "expiry sweep", chainTime: syncedUpTo });
   }
   return due.length;
 }

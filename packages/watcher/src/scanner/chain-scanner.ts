@@ -157,7 +157,9 @@ export async function scanWhileLocked(
         await rewind(scanned, scanned);
         return false;
       }
-      const reconciled = await recordBlocks(effects, blocks);
+      // behind the head, the chain is read up to this range's last block; at the head, up to this poll's start
+      const chainTime = to === head.number ? startedAt : blocks.at(-1)!.timestamp;
+      const reconciled = await recordBlocks(effects, blocks, chainTime);
       if (!(await advanceCursor(db, chain.id, scanned, blocks, keep))) {
         logger.warn(
           { chain: chain.id, expected: scanned },
@@ -173,10 +175,13 @@ export async function scanWhileLocked(
       await confirmPendingPayments(effects, to, {
         alreadyReconciled: reconciled,
         onlyChangeable: to < head.number,
+        chainTime,
       });
       advanced = true;
     }
-    if (!advanced && (finalizedMoved || !confirmedOnce)) await confirmPendingPayments(effects, scanned);
+    if (!advanced && (finalizedMoved || !confirmedOnce)) {
+      await confirmPendingPayments(effects, scanned, { chainTime: startedAt });
+    }
     confirmedOnce = true;
     if (scanned < head.number) return false;
     if (source.mempool && !(await readMempool(scanned, head.hash))) return false;

@@ -8,6 +8,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScannedBlock, Transfer } from "../chains/source.ts";
+import { sweepExpiredIntents } from "../expiry/expiry-sweep.ts";
 import { confirmPendingPayments, type EffectsContext, recordBlocks } from "./record-transfers.ts";
 
 const chains = new Map(resolveChains(undefined, {}).map((chain) => [chain.id, chain]));
@@ -131,6 +132,23 @@ async function statusOf(intentId: string): Promise<string> {
 }
 
 describe("recordBlocks", () => {
+  it("judges expiry at the chain's time, not the clock: catching up past an expiry, an on-time part stays pending", async () => {
+    // expired 10 s ago by the clock; the blocks read so far are from 30 s ago, before it
+    const intent = await seedIntent({ expiresAt: new Date(Date.now() - 10_000) });
+    await recordBlocks(
+      effects(),
+      blocksOf(3001n, 3003n, new Map([[3001n, [transfer(intent, 900, ONE_ETH / 2n)]]])),
+    );
+    expect(await statusOf(intent.id)).toBe("pending");
+    expect(await eventsOf(intent.id)).toEqual(["payment.pending"]);
+
+    // once the chain is read up to now, the expiry sweep finds it short: underpaid
+    const context = effects();
+    await sweepExpiredIntents(context.db, context.reconcile, "anvil", new Date());
+    expect(await statusOf(intent.id)).toBe("underpaid");
+    expect(await eventsOf(intent.id)).toEqual(["payment.pending", "payment.underpaid"]);
+  });
+
   it("reconciles every paid intent of a range once, with its transfers in block order", async () => {
     const intents = await Promise.all(Array.from({ length: 20 }, () => seedIntent()));
     const split = intents[0]!;

@@ -41,6 +41,8 @@ export interface EffectsContext {
 export async function recordBlocks(
   effects: EffectsContext,
   blocks: readonly ScannedBlock[],
+  /** How far the chain has been read (`ReconcileRequest.chainTime`); by default the last block's time. */
+  chainTime: Date = blocks.at(-1)!.timestamp,
 ): Promise<Set<string>> {
   const { db, chain } = effects;
   const first = blocks[0]!;
@@ -122,6 +124,7 @@ export async function recordBlocks(
       observations: entry.observations,
       cause: entry.cause,
       head: last.number,
+      chainTime,
     }),
   );
   return new Set(observations.keys());
@@ -160,6 +163,8 @@ export interface ConfirmOptions {
    * a catch-up before its last: the other intents with pending payments would be reconciled to no effect.
    */
   onlyChangeable?: boolean;
+  /** How far the chain has been read (`ReconcileRequest.chainTime`): expiry is judged there, not at the clock. */
+  chainTime?: Date;
 }
 
 /** A new head adds a confirmation to every payment still short of its threshold. */
@@ -177,7 +182,8 @@ export async function confirmPendingPayments(
     .where("payments.status", "=", "pending");
   if (options.onlyChangeable) {
     const finalized = effects.reconcile.chains.get(effects.chain)?.finality === "finalized";
-    const now = effects.reconcile.now?.() ?? new Date();
+    const clock = effects.reconcile.now?.() ?? new Date();
+    const now = options.chainTime && options.chainTime < clock ? options.chainTime : clock;
     query = query.innerJoin("payment_intents as intent", "intent.id", "payments.intent_id").where((eb) =>
       eb.or([
         // confirmationsOf: head - block + 1 >= required; in `finalized` mode only a finalized block counts
@@ -197,6 +203,7 @@ export async function confirmPendingPayments(
       intentId,
       cause: `${effects.chain} head ${head}`,
       head,
+      chainTime: options.chainTime,
     }),
   );
 }
