@@ -3,8 +3,8 @@ import { resolveChains } from "../chains/index.ts";
 import type { PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { IntentNotCancelableError, NotFoundError } from "../errors.ts";
 import { API_VERSION } from "../events/index.ts";
-import { newId } from "../ids.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/database.ts";
+import { type IntentFixtures, intentFixtures, ONE_ETH } from "../testing/intent-fixtures.ts";
 import {
   mergeObservations,
   type PaymentObservation,
@@ -13,33 +13,17 @@ import {
 } from "./reconcile.ts";
 
 const chains = new Map(resolveChains(undefined, {}).map((chain) => [chain.id, chain]));
-const ONE_ETH = 10n ** 18n;
 const created = new Date(Date.now() - 60_000);
 /** A moment `seconds` after the intents were created. */
 const at = (seconds: number) => new Date(created.getTime() + seconds * 1000);
 const EXPIRES_S = 900;
 
 let database: TestDatabase;
-let merchantId: string;
-let walletId: string;
-let nextIndex = 0;
+let fixtures: IntentFixtures;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  merchantId = newId("mer");
-  walletId = newId("wal");
-  await database.db.insertInto("merchants").values({ id: merchantId, name: "Test shop" }).execute();
-  await database.db
-    .insertInto("wallets")
-    .values({
-      id: walletId,
-      merchant_id: merchantId,
-      family: "evm",
-      network: "testnet",
-      script_type: "evm",
-      xpub: "xpub-test",
-    })
-    .execute();
+  fixtures = await intentFixtures(database.db);
 });
 
 afterAll(async () => {
@@ -47,35 +31,8 @@ afterAll(async () => {
 });
 
 /** An awaiting_payment intent for 1 ETH on anvil (2 confirmations), with its own address. */
-async function seedIntent(): Promise<PaymentIntentRow> {
-  const index = nextIndex++;
-  return database.db
-    .insertInto("payment_intents")
-    .values({
-      id: newId("pi"),
-      merchant_id: merchantId,
-      status: "awaiting_payment",
-      chain: "anvil",
-      asset: "ETH",
-      address: `0x${(index + 1).toString(16).padStart(40, "0")}`,
-      wallet_id: walletId,
-      derivation_index: index,
-      amount_due: ONE_ETH,
-      required_confirmations: 2,
-      underpayment_tolerance_bps: 0,
-      price_amount: "1",
-      price_currency: "ETH",
-      quote_rate: "1",
-      quote_source: "fixed",
-      quoted_at: created,
-      metadata: "{}",
-      expires_at: at(EXPIRES_S),
-      monitoring_ends_at: at(EXPIRES_S + 86_400),
-      created_at: created,
-      updated_at: created,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+function seedIntent(): Promise<PaymentIntentRow> {
+  return fixtures.insertIntent({ createdAt: created, expiresAt: at(EXPIRES_S) });
 }
 
 function observation(overrides: Partial<PaymentObservation> = {}): PaymentObservation {

@@ -1,42 +1,26 @@
+import { createLogger, type PaymentIntentRow, type ReconcileContext, resolveChains } from "@paygate/shared";
 import {
-  createLogger,
-  newId,
-  type PaymentIntentRow,
-  type ReconcileContext,
-  resolveChains,
-} from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+  createTestDatabase,
+  type IntentFixtures,
+  intentFixtures,
+  ONE_ETH,
+  type TestDatabase,
+} from "@paygate/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScannedBlock, Transfer } from "../chains/source.ts";
 import { sweepExpiredIntents } from "../expiry/expiry-sweep.ts";
 import { confirmPendingPayments, type EffectsContext, recordBlocks } from "./record-transfers.ts";
 
 const chains = new Map(resolveChains(undefined, {}).map((chain) => [chain.id, chain]));
-const ONE_ETH = 10n ** 18n;
 const created = new Date(Date.now() - 60_000);
 
 let database: TestDatabase;
-let merchantId: string;
-let walletId: string;
-let nextIndex = 0;
+let fixtures: IntentFixtures;
 let reconciles = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  merchantId = newId("mer");
-  walletId = newId("wal");
-  await database.db.insertInto("merchants").values({ id: merchantId, name: "Test shop" }).execute();
-  await database.db
-    .insertInto("wallets")
-    .values({
-      id: walletId,
-      merchant_id: merchantId,
-      family: "evm",
-      network: "testnet",
-      script_type: "evm",
-      xpub: "xpub-test",
-    })
-    .execute();
+  fixtures = await intentFixtures(database.db);
 });
 
 afterAll(async () => {
@@ -57,38 +41,10 @@ function effects(): EffectsContext {
 }
 
 /** An awaiting_payment intent for 1 ETH on anvil, with its own address. */
-async function seedIntent(
+function seedIntent(
   options: { requiredConfirmations?: number; expiresAt?: Date } = {},
 ): Promise<PaymentIntentRow> {
-  const index = nextIndex++;
-  const expiresAt = options.expiresAt ?? new Date(Date.now() + 900_000);
-  return database.db
-    .insertInto("payment_intents")
-    .values({
-      id: newId("pi"),
-      merchant_id: merchantId,
-      status: "awaiting_payment",
-      chain: "anvil",
-      asset: "ETH",
-      address: `0x${(index + 1).toString(16).padStart(40, "0")}`,
-      wallet_id: walletId,
-      derivation_index: index,
-      amount_due: ONE_ETH,
-      required_confirmations: options.requiredConfirmations ?? 2,
-      underpayment_tolerance_bps: 0,
-      price_amount: "1",
-      price_currency: "ETH",
-      quote_rate: "1",
-      quote_source: "fixed",
-      quoted_at: created,
-      metadata: "{}",
-      expires_at: expiresAt,
-      monitoring_ends_at: new Date(expiresAt.getTime() + 86_400_000),
-      created_at: created,
-      updated_at: created,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return fixtures.insertIntent({ createdAt: created, ...options });
 }
 
 const hashOf = (n: bigint) => `0x${n.toString(16).padStart(64, "0")}`;
