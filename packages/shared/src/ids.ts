@@ -1,11 +1,12 @@
-import { monotonicFactory } from "ulid";
+import { ulid } from "ulid";
 
-/** Object ids are Stripe-style: a type prefix and a ULID, so ids sort by creation time (cursor pagination). */
+/**
+ * Object ids are Stripe-style: a type prefix and a ULID. Each ULID carries 80 fresh random bits (ulid's
+ * default source is the platform CSPRNG): a monotonic factory would make the next id in the same millisecond
+ * the previous one plus one, and `/pay/:id` is public (contract section 8). The time prefix keeps ids roughly
+ * in creation order for indexes, but lists order by `created_at, id` (db/pagination.ts), not by id alone.
+ */
 export type IdPrefix = "mer" | "key" | "wal" | "pi" | "pay" | "evt" | "we" | "whs" | "dlv" | "att";
-
-// Monotonic within a process: the events one reconcile writes share a millisecond, and "newest first" lists
-// must still show them in the order they were made.
-const ulid = monotonicFactory();
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

@@ -1,4 +1,5 @@
 import {
+  afterCursor,
   type Chain,
   type ChainTip,
   type Db,
@@ -53,8 +54,11 @@ export async function listIntents(
     let query = db.selectFrom("payment_intents").selectAll().where("merchant_id", "=", merchantId);
     if (filter.status) query = query.where("status", "=", filter.status);
     if (filter.orderId !== undefined) query = query.where("order_id", "=", filter.orderId);
-    if (page.startingAfter) query = query.where("id", "<", page.startingAfter);
+    if (page.startingAfter) {
+      query = query.where(afterCursor("payment_intents", merchantId, page.startingAfter));
+    }
     const rows = await query
+      .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .limit(page.limit + 1)
       .execute();

@@ -220,6 +220,41 @@ describe("GET /v1/payment-intents", () => {
     expect(awaiting.body.data).toHaveLength(4);
   });
 
+  it("orders by creation time then id, and its cursor walks rows made in the same instant once each", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const created = await request("POST", "/v1/payment-intents", {
+        body: { ...ethIntent, order_id: "same-instant" },
+      });
+      ids.push(created.body.id);
+    }
+    // two instants, each shared by three rows; the lower ids made later, so id order is not creation order
+    const byId = [...ids].sort();
+    const later = byId.slice(0, 3);
+    const earlier = byId.slice(3);
+    await api.db
+      .updateTable("payment_intents")
+      .set({ created_at: new Date("2026-01-01T00:00:01.000Z") })
+      .where("id", "in", later)
+      .execute();
+    await api.db
+      .updateTable("payment_intents")
+      .set({ created_at: new Date("2026-01-01T00:00:00.000Z") })
+      .where("id", "in", earlier)
+      .execute();
+    const expected = [...later.reverse(), ...earlier.reverse()];
+
+    const walked: string[] = [];
+    let cursor = "";
+    for (let page = 0; page < 10; page += 1) {
+      const answer = await request("GET", `/v1/payment-intents?order_id=same-instant&limit=2${cursor}`);
+      walked.push(...answer.body.data.map((intent: { id: string }) => intent.id));
+      if (!answer.body.has_more) break;
+      cursor = `&starting_after=${walked.at(-1)}`;
+    }
+    expect(walked).toEqual(expected);
+  });
+
   it.each([
     ["limit=0", "parameter_invalid", "limit"],
     ["limit=101", "parameter_invalid", "limit"],

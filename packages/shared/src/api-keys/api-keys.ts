@@ -64,6 +64,7 @@ export async function listApiKeys(db: Db, merchantId: string): Promise<ApiKeyObj
     .selectFrom("api_keys")
     .select(["id", "merchant_id", "last4", "created_at", "last_used_at", "revoked_at"])
     .where("merchant_id", "=", merchantId)
+    .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .execute();
 }

@@ -91,8 +91,14 @@ export function presentIntent(
   if (!asset)
     throw new Error(`intent ${intent.id}: asset ${intent.asset} is no longer configured on ${intent.chain}`);
   const money = (units: bigint) => formatAmount(units, asset.decimals);
+  // payments seen by one observation share `seen_at` and their ids are random: when they happened breaks the tie
   const paymentObjects = [...payments]
-    .sort((a, b) => a.seen_at.getTime() - b.seen_at.getTime() || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        a.seen_at.getTime() - b.seen_at.getTime() ||
+        a.paid_at.getTime() - b.paid_at.getTime() ||
+        a.id.localeCompare(b.id),
+    )
     .map((payment) => presentPayment(payment, intent, asset.decimals, context));
   const live = paymentObjects.filter((payment) => payment.counted && payment.status !== "reverted");
   return {

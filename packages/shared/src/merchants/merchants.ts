@@ -34,7 +34,7 @@ export async function createMerchant(db: Db, input: { name: string } & MerchantS
 }
 
 export async function listMerchants(db: Db): Promise<Merchant[]> {
-  return db.selectFrom("merchants").selectAll().orderBy("id", "desc").execute();
+  return db.selectFrom("merchants").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute();
 }
 
 export async function getMerchant(db: Db, id: string): Promise<Merchant> {

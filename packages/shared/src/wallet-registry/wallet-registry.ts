@@ -89,6 +89,7 @@ export async function listWallets(db: Db, merchantId: string): Promise<Wallet[]>
     .selectFrom("wallets")
     .selectAll()
     .where("merchant_id", "=", merchantId)
+    .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .execute();
 }

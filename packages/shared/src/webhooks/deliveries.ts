@@ -276,7 +276,11 @@ export async function listDeliveries(
     ]);
   if (filter.status) query = query.where("d.status", "=", filter.status);
   if (filter.merchantId) query = query.where("ev.merchant_id", "=", filter.merchantId);
-  const rows = await query.orderBy("d.id", "desc").limit(filter.limit).execute();
+  const rows = await query
+    .orderBy("d.created_at", "desc")
+    .orderBy("d.id", "desc")
+    .limit(filter.limit)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     object: "delivery",

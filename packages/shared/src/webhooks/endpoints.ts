@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
-import { type Page, type PageRequest, toPage } from "../db/pagination.ts";
+import { afterCursor, type Page, type PageRequest, toPage } from "../db/pagination.ts";
 import type { WebhookEndpointRow } from "../db/schema.ts";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
@@ -87,8 +87,11 @@ export async function listEndpoints(
     .selectAll()
     .where("merchant_id", "=", merchantId)
     .where("deleted_at", "is", null);
-  if (page.startingAfter) query = query.where("id", "<", page.startingAfter);
+  if (page.startingAfter) {
+    query = query.where(afterCursor("webhook_endpoints", merchantId, page.startingAfter));
+  }
   const rows = await query
+    .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(page.limit + 1)
     .execute();

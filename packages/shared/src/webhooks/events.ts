@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.ts";
-import { type Page, type PageRequest, toPage } from "../db/pagination.ts";
+import { afterCursor, type Page, type PageRequest, toPage } from "../db/pagination.ts";
 import type { EventRow } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 
@@ -32,8 +32,9 @@ export async function listEvents(
   let query = db.selectFrom("events").select("body").where("merchant_id", "=", merchantId);
   if (filter.type) query = query.where("type", "=", filter.type);
   if (filter.paymentIntent) query = query.where("intent_id", "=", filter.paymentIntent);
-  if (page.startingAfter) query = query.where("id", "<", page.startingAfter);
+  if (page.startingAfter) query = query.where(afterCursor("events", merchantId, page.startingAfter));
   const rows = await query
+    .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(page.limit + 1)
     .execute();
