@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isChainEnabled } from "../chains/index.ts";
 import { ConfigError, defaultRetryScheduleSeconds, loadConfig } from "./config.ts";
 
 function problemsOf(env: Record<string, string>): string {
@@ -23,6 +24,18 @@ describe("loadConfig", () => {
       rates: { provider: "fixed", fixed: [] },
       webhooks: { retryScheduleSeconds: defaultRetryScheduleSeconds, allowedCidrs: [] },
     });
+  });
+
+  it("offers the anvil chain only in development or test, or with RPC_URL_ANVIL set", () => {
+    const anvil = (env: Record<string, string>) => {
+      const chain = loadConfig(env).chains.find((candidate) => candidate.id === "anvil");
+      return chain && isChainEnabled(chain) ? chain.rpcUrls : "not offered";
+    };
+    expect(anvil({})).toBe("not offered");
+    expect(anvil({ PAYGATE_ENV: "production" })).toBe("not offered");
+    expect(anvil({ PAYGATE_ENV: "development" })).toEqual(["http://127.0.0.1:8545"]);
+    expect(anvil({ PAYGATE_ENV: "test" })).toEqual(["http://127.0.0.1:8545"]);
+    expect(anvil({ RPC_URL_ANVIL: "http://anvil:8545" })).toEqual(["http://anvil:8545"]);
   });
 
   it("parses fixed rates, retry schedules and allowed CIDRs", () => {

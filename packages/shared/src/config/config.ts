@@ -74,6 +74,14 @@ const environmentSchema = z.object({
     ),
 });
 
+/**
+ * Anvil's preset URL points at a local development chain whose funded keys are public: anyone could "pay" an
+ * intent there. Production offers it only when RPC_URL_ANVIL names a node on purpose (contract section 8).
+ */
+function withoutAnvil(chains: Chain[]): Chain[] {
+  return chains.map((chain) => (chain.id === "anvil" ? { ...chain, rpcUrls: [] } : chain));
+}
+
 /** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
 function isPositiveDecimal(rate: string): boolean {
   const parts = splitDecimal(rate);
@@ -115,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let chains: Chain[];
   try {
     chains = resolveChains(values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined, env);
+    if (values.PAYGATE_ENV === "production" && !env.RPC_URL_ANVIL) chains = withoutAnvil(chains);
   } catch (error) {
     throw new ConfigError(`invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`);
   }
