@@ -5,6 +5,7 @@ import { coingeckoRates } from "./coingecko.ts";
 import { fixedRates } from "./fixed.ts";
 import type { HttpRatesOptions } from "./http-rates.ts";
 import { krakenRates } from "./kraken.ts";
+import { noRates } from "./no-rates.ts";
 import type { RateProvider } from "./rate-provider.ts";
 
 export * from "./cached-rates.ts";
@@ -13,6 +14,7 @@ export * from "./coingecko.ts";
 export * from "./fixed.ts";
 export type { HttpRatesOptions } from "./http-rates.ts";
 export * from "./kraken.ts";
+export * from "./no-rates.ts";
 export * from "./rate-provider.ts";
 
 export interface RateProviderOptions extends HttpRatesOptions {
@@ -23,6 +25,8 @@ export interface RateProviderOptions extends HttpRatesOptions {
 export function createRateProvider(config: Config, options: RateProviderOptions = {}): RateProvider {
   const { cacheTtlMs, ...http } = options;
   switch (config.rates.provider) {
+    case "none":
+      return noRates();
     case "fixed":
       return fixedRates(config.rates.fixed);
     case "coingecko":

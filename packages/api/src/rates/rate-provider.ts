@@ -1,4 +1,4 @@
-import { PaygateError } from "@paygate/shared";
+import { InvalidRequestError, PaygateError } from "@paygate/shared";
 
 /** A price: how much `fiat` one whole unit of the asset costs, as an exact decimal string. */
 export interface Rate {
@@ -21,5 +21,16 @@ export class RateUnavailableError extends PaygateError {
       status: 503,
       message: `No ${asset}/${fiat} rate is available right now (${reason}); retry later`,
     });
+  }
+}
+
+/** The gateway has no rates provider (production without RATES_PROVIDER): a fiat price cannot be quoted. */
+export class RatesProviderMissingError extends InvalidRequestError {
+  constructor(fiat: string) {
+    super(
+      "rates_provider_missing",
+      `This gateway has no exchange-rate provider (RATES_PROVIDER), so it cannot price in ${fiat}; price the intent in the asset itself`,
+      { param: "currency" },
+    );
   }
 }

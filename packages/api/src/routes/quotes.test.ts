@@ -98,3 +98,49 @@ describe("GET /v1/assets", () => {
     expect([...chains].sort()).toEqual(["anvil", "base", "bitcoin", "bitcoin-regtest"]);
   });
 });
+
+describe("production without RATES_PROVIDER", () => {
+  let production: TestApi;
+  let merchantRequest: ApiRequest;
+
+  beforeAll(async () => {
+    production = await startTestApi({
+      env: {
+        PAYGATE_ENV: "production",
+        RATES_PROVIDER: "", // unset, as compose passes it
+        RPC_URL_ANVIL: "http://127.0.0.1:1",
+        RPC_URL_BASE: "http://127.0.0.1:1",
+      },
+    });
+    merchantRequest = apiClient(production.url, (await createTestMerchant(production.db)).apiKey);
+  });
+
+  afterAll(() => production?.close());
+
+  it("refuses a fiat price with a clear error instead of quoting a fixed rate, and writes nothing", async () => {
+    const body = { amount: "49.00", currency: "USD", asset: "ETH", chain: "anvil" };
+    const quote = await merchantRequest("GET", "/v1/quotes?amount=49.00&currency=USD&asset=ETH&chain=anvil");
+    const intent = await merchantRequest("POST", "/v1/payment-intents", { body });
+    for (const answer of [quote, intent]) {
+      expect(answer.status).toBe(422);
+      expect(answer.body.error).toMatchObject({
+        type: "invalid_request",
+        code: "rates_provider_missing",
+        param: "currency",
+      });
+      expect(answer.body.error.message).toContain("RATES_PROVIDER");
+    }
+    const written = await production.db.selectFrom("payment_intents").select("id").execute();
+    expect(written).toEqual([]);
+  });
+
+  it("still takes prices in the asset itself and pegged stablecoins at their peg", async () => {
+    const inEth = await merchantRequest("POST", "/v1/payment-intents", {
+      body: { amount: "0.5", currency: "ETH", asset: "ETH", chain: "anvil" },
+    });
+    expect(inEth.status).toBe(201);
+    const pegged = await merchantRequest("GET", "/v1/quotes?amount=49&currency=USD&asset=USDC&chain=base");
+    expect(pegged.status).toBe(200);
+    expect(pegged.body.source).not.toBe("fixed");
+  });
+});

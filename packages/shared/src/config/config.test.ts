@@ -21,7 +21,7 @@ describe("loadConfig", () => {
       port: 3000,
       publicUrl: "http://localhost:3000",
       env: "production",
-      rates: { provider: "fixed", fixed: [] },
+      rates: { provider: "none", fixed: [] },
       webhooks: { retryScheduleSeconds: defaultRetryScheduleSeconds, allowedCidrs: [] },
     });
   });

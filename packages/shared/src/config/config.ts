@@ -39,7 +39,11 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[a-z0-9_-]+$/)
     .default("paygate"),
-  RATES_PROVIDER: z.enum(["fixed", "coingecko", "kraken", "coinbase"]).default("fixed"),
+  // unset (or empty, as compose passes an unset variable): none in production, fixed in development and test
+  RATES_PROVIDER: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.enum(["fixed", "coingecko", "kraken", "coinbase"]).optional(),
+  ),
   RATES_FIXED: z
     .string()
     .default("")
@@ -103,7 +107,8 @@ export interface Config {
   queuePrefix: string;
   chains: Chain[];
   rates: {
-    provider: "fixed" | "coingecko" | "kraken" | "coinbase";
+    /** `none`: production without RATES_PROVIDER; intents priced in fiat are refused, never quoted at made-up rates. */
+    provider: "none" | "fixed" | "coingecko" | "kraken" | "coinbase";
     fixed: { asset: string; fiat: string; rate: string }[];
   };
   webhooks: { retryScheduleSeconds: number[]; allowedCidrs: string[] };
@@ -137,7 +142,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: values.LOG_LEVEL,
     queuePrefix: values.PAYGATE_QUEUE_PREFIX,
     chains,
-    rates: { provider: values.RATES_PROVIDER, fixed: values.RATES_FIXED },
+    rates: {
+      provider: values.RATES_PROVIDER ?? (values.PAYGATE_ENV === "production" ? "none" : "fixed"),
+      fixed: values.RATES_FIXED,
+    },
     webhooks: {
       retryScheduleSeconds: values.WEBHOOK_RETRY_SCHEDULE ?? defaultRetryScheduleSeconds,
       allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
