@@ -39,8 +39,9 @@ COPY --from=check /app/packages/cli/src packages/cli/src
 COPY --from=check /app/packages/cli/bin packages/cli/bin
 # Root owns the files; the services run as node and only write to /tmp (tsx's cache).
 USER node
-EXPOSE 3000 3001 3002
-# /readyz of whichever service this container runs (compose names the port explicitly).
+# the API's public port; every service's ops port (/readyz, /metrics) stays on the container's loopback
+EXPOSE 3000
+# /readyz on the ops port of whichever service this container runs (compose names the port explicitly).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "packages/cli/bin/healthcheck.mjs"]
 ENTRYPOINT ["node", "packages/cli/bin/paygate.mjs"]

@@ -145,6 +145,7 @@ async function catchUp(rows: Row[], notes: string[]): Promise<void> {
       DATABASE_URL: database.url,
       PAYGATE_ENV: "test",
       PORT: "0",
+      API_OPS_PORT: "0",
       LOG_LEVEL: "silent",
       RATES_PROVIDER: "fixed",
       RATES_FIXED: "ETH:USD=3000",

@@ -21,7 +21,14 @@ const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1
 const database = `paygate_test_dev_${randomBytes(5).toString("hex")}`;
 const prefix = `paygate-test-${randomBytes(5).toString("hex")}`;
 
-let ports: { api: number; watcher: number; dispatcher: number; anvil: number; receiver: number };
+let ports: {
+  api: number;
+  apiOps: number;
+  watcher: number;
+  dispatcher: number;
+  anvil: number;
+  receiver: number;
+};
 let env: Record<string, string>;
 let dev: ChildProcess;
 let output = "";
@@ -100,6 +107,7 @@ const portRefuses = (port: number) =>
 beforeAll(async () => {
   ports = {
     api: await freePort(),
+    apiOps: await freePort(),
     watcher: await freePort(),
     dispatcher: await freePort(),
     anvil: await freePort(),
@@ -113,6 +121,7 @@ beforeAll(async () => {
     REDIS_URL,
     PAYGATE_QUEUE_PREFIX: prefix,
     PORT: String(ports.api),
+    API_OPS_PORT: String(ports.apiOps),
     WATCHER_PORT: String(ports.watcher),
     DISPATCHER_PORT: String(ports.dispatcher),
     LOG_LEVEL: "info",
@@ -146,8 +155,8 @@ describe("paygate dev", () => {
     expect(intent.address).toBe(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 }).address);
   });
 
-  it("answers /healthz and /readyz on every service", async () => {
-    for (const port of [ports.api, ports.watcher, ports.dispatcher]) {
+  it("answers /healthz and /readyz on every service's ops port", async () => {
+    for (const port of [ports.apiOps, ports.watcher, ports.dispatcher]) {
       expect((await fetch(url(port, "/healthz"))).status).toBe(200);
       const ready = await fetch(url(port, "/readyz"));
       expect(ready.status).toBe(200);
@@ -180,7 +189,7 @@ describe("paygate dev", () => {
       expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
       return response.text();
     };
-    const api = await scrape(ports.api);
+    const api = await scrape(ports.apiOps);
     expect(api).toContain("# TYPE paygate_intents gauge");
     expect(api).toMatch(/^paygate_intents\{state="confirmed"\} 1$/m);
     expect(api).toMatch(/^paygate_intents\{state="awaiting_payment"\} 1$/m);
@@ -213,7 +222,7 @@ describe("paygate dev", () => {
     expect(output).toContain("paygate dev stopped");
     expect(await portRefuses(ports.anvil)).toBe(true);
     for (const pid of children) expect(running(Number(pid)), `child ${pid}`).toBe(false);
-    for (const port of [ports.api, ports.watcher, ports.dispatcher, ports.receiver])
+    for (const port of [ports.api, ports.apiOps, ports.watcher, ports.dispatcher, ports.receiver])
       expect(await portRefuses(port), `port ${port}`).toBe(true);
     expect(existsSync(join(tmpdir(), `paygate-dev-${ports.api}.json`))).toBe(false);
   }, 30_000);

@@ -35,6 +35,9 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     REDIS_URL,
     PORT: String(port),
+    API_OPS_PORT: String(await freePort()),
+    // the quickstart runs on the anvil chain with fixed rates: development only (production offers neither)
+    PAYGATE_ENV: "development",
     PUBLIC_URL: "http://localhost:3000",
     LOG_LEVEL: "silent",
     RATES_FIXED: "ETH:USD=3000",

@@ -24,7 +24,9 @@ type Name = (typeof names)[number];
 
 let anvil: TestAnvil;
 let database: TestDatabase;
+/** Each service's ops port (/healthz, /readyz, /metrics); the API also has its public port. */
 const ports = {} as Record<Name, number>;
+let apiPort: number;
 const services = {} as Record<
   Name,
   { process: ChildProcess; output: string; exited: Promise<number | null> }
@@ -36,6 +38,7 @@ beforeAll(async () => {
   anvil = await startAnvil();
   database = await createTestDatabase();
   for (const name of names) ports[name] = await freePort();
+  apiPort = await freePort();
   const env = {
     PATH: process.env.PATH ?? "",
     DATABASE_URL: database.url,
@@ -44,7 +47,8 @@ beforeAll(async () => {
     PAYGATE_ENV: "test",
     LOG_LEVEL: "info",
     RPC_URL_ANVIL: anvil.rpcUrl,
-    PORT: String(ports.api),
+    PORT: String(apiPort),
+    API_OPS_PORT: String(ports.api),
     WATCHER_PORT: String(ports.watcher),
     DISPATCHER_PORT: String(ports.dispatcher),
   };
@@ -92,7 +96,7 @@ async function scrape(name: Name): Promise<string> {
 describe("paygate api | watcher | dispatcher", () => {
   it("answer /healthz and /readyz with the dependencies each one uses", async () => {
     const expected: Record<Name, Record<string, string>> = {
-      api: { database: "ok", redis: "ok" },
+      api: { database: "ok" },
       watcher: { database: "ok" },
       dispatcher: { database: "ok", redis: "ok" },
     };
@@ -103,6 +107,10 @@ describe("paygate api | watcher | dispatcher", () => {
         checks: expected[name],
       });
     }
+    // the API's public port answers /healthz only of the three
+    expect((await fetch(`http://127.0.0.1:${apiPort}/healthz`)).status).toBe(200);
+    for (const path of ["/readyz", "/metrics"])
+      expect((await fetch(`http://127.0.0.1:${apiPort}${path}`)).status, path).toBe(404);
   });
 
   it("serve their named metrics as Prometheus text, beside the process metrics", async () => {

@@ -84,6 +84,7 @@ const env = {
   REDIS_URL: redis.url,
   PAYGATE_QUEUE_PREFIX: "paygate-soak",
   PORT: String(apiPort),
+  API_OPS_PORT: String(await freePort()),
   WATCHER_PORT: String(await freePort()),
   DISPATCHER_PORT: String(await freePort()),
   PUBLIC_URL: "https://gateway.soak",

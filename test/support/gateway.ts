@@ -89,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // development: the receiver is plain http on loopback, which production rules refuse
     PAYGATE_ENV: "development",
     PORT: "0",
+    API_OPS_PORT: "0",
     PUBLIC_URL: "https://gateway.test",
     LOG_LEVEL: "silent",
     RATES_PROVIDER: "fixed",

@@ -11,7 +11,6 @@ import { renderDocsPage } from "./openapi/docs-page.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { mountHealth } from "./routes/health.ts";
 import { v1Routes } from "./routes/index.ts";
-import { mountMetrics } from "./routes/metrics.ts";
 
 /** Bodies are JSON; anything else is refused before it is read. An empty POST (a cancel) has no type. */
 const jsonBodiesOnly: RequestHandler = (request, _response, next) => {
@@ -39,8 +38,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   const document = openApiDocument(v1Routes, deps.config.publicUrl);
   const docsPage = renderDocsPage(document);
-  mountHealth(app, deps.readinessChecks);
-  mountMetrics(app, deps.db);
+  mountHealth(app);
   mountCheckout(app, deps);
   app.get("/openapi.json", (_request, response) => {
     response.json(document);

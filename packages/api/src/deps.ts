@@ -1,4 +1,4 @@
-import type { Chain, Config, Db, Logger, ReadinessCheck } from "@paygate/shared";
+import type { Chain, Config, Db, Logger } from "@paygate/shared";
 import type { RateProvider } from "./rates/index.ts";
 
 export interface RateLimitOptions {
@@ -16,8 +16,6 @@ export interface ApiDeps {
   chains: ReadonlyMap<string, Chain>;
   /** Per API key; defaults to `DEFAULT_RATE_LIMIT`. */
   rateLimit?: RateLimitOptions;
-  /** What `/readyz` probes: the database and Redis (the contract's readiness). */
-  readinessChecks: Record<string, ReadinessCheck>;
 }
 
 /** Generous enough for a busy shop, low enough that one leaked key cannot flood the database. */

@@ -4,10 +4,13 @@ import {
   connectDatabase,
   createLogger,
   databaseCheck,
+  intentMetrics,
   type Logger,
+  type OpsServer,
   purgeExpiredIdempotencyKeys,
+  startOpsServer,
+  withProcessMetrics,
 } from "@paygate/shared";
-import { Redis } from "ioredis";
 import { createApp } from "./app.ts";
 import { chainsById, type RateLimitOptions } from "./deps.ts";
 import { createRateProvider, type RateProvider } from "./rates/index.ts";
@@ -21,6 +24,8 @@ export interface StartApiOptions {
 export interface RunningApi {
   url: string;
   port: number;
+  /** `/healthz`, `/readyz` and `/metrics` on `API_OPS_PORT`, bound to `OPS_HOST`. */
+  ops: OpsServer;
   close(): Promise<void>;
 }
 
@@ -28,15 +33,14 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 /** In-flight requests get this long to finish on shutdown before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/** Listens on `config.port` (0: a free port, for tests) until `close()`. */
+/**
+ * Listens on `config.port` (0: a free port, for tests) and its ops port until `close()`. The API uses
+ * PostgreSQL only, so it is ready when PostgreSQL answers.
+ */
 export async function startApi(config: Config, options: StartApiOptions = {}): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, name: "api" });
   const db = connectDatabase(config.databaseUrl, { applicationName: "paygate-api" });
-  // only for /readyz: the API itself never talks to Redis; a failed ping answers at once instead of queueing
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 0, lazyConnect: true });
-  redis.on("error", () => {});
   const app = createApp({
-    readinessChecks: { database: databaseCheck(db), redis: () => redis.ping() },
     db,
     config,
     logger,
@@ -45,13 +49,22 @@ export async function startApi(config: Config, options: StartApiOptions = {}): P
     rateLimit: options.rateLimit,
   });
   const server = app.listen(config.port);
+  let ops: OpsServer;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
     });
+    ops = await startOpsServer({
+      port: config.opsPorts.api,
+      host: config.opsHost,
+      registry: withProcessMetrics(intentMetrics(db)),
+      checks: { database: databaseCheck(db) },
+      logger,
+      service: "api",
+    });
   } catch (error) {
-    redis.disconnect();
+    server.close();
     await db.destroy();
     throw error;
   }
@@ -69,14 +82,15 @@ export async function startApi(config: Config, options: StartApiOptions = {}): P
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    ops,
     async close() {
       clearInterval(purge);
+      await ops.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await drained;
       clearTimeout(cut);
-      redis.disconnect();
       await db.destroy();
       logger.info("api stopped");
     },

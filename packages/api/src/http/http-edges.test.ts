@@ -96,25 +96,41 @@ describe("errors and edges", () => {
     expect(made.headers.get("x-request-id")).toMatch(/^req_[0-9a-f-]{36}$/);
   });
 
-  it("answers health and readiness", async () => {
+  it("serves /healthz on the public port, and no readiness or metrics there", async () => {
     expect((await request("GET", "/healthz", { apiKey: null })).body).toEqual({ status: "ok" });
-    expect((await request("GET", "/readyz", { apiKey: null })).body).toEqual({
-      status: "ok",
-      checks: { database: "ok", redis: "ok" },
-    });
+    for (const path of ["/readyz", "/metrics"]) {
+      const answer = await request("GET", path, { apiKey: null });
+      expect(answer.status, path).toBe(404);
+      expect(answer.body.error.code, path).toBe("resource_missing");
+    }
   });
 
-  it("is not ready while Redis is unreachable, and says which dependency is down", async () => {
-    const blind = await startTestApi({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+  it("answers readiness and metrics on its ops port, bound to 127.0.0.1 by default", async () => {
+    expect(new URL(api.opsUrl).hostname).toBe("127.0.0.1");
+    expect(api.opsUrl).not.toBe(api.url);
+    const ready = await fetch(`${api.opsUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ok", checks: { database: "ok" } });
+    const metrics = await (await fetch(`${api.opsUrl}/metrics`)).text();
+    expect(metrics).toContain("# TYPE paygate_intents gauge");
+    expect(metrics).toContain("paygate_process_cpu_seconds_total");
+  });
+
+  it("is ready when PostgreSQL answers, whether Redis does or not (the API does not use it)", async () => {
+    const withoutRedis = await startTestApi({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+    const withoutDatabase = await startTestApi({
+      env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" },
+    });
     try {
-      const answer = await fetch(`${blind.url}/readyz`);
-      expect(answer.status).toBe(503);
-      expect(await answer.json()).toEqual({
-        status: "unavailable",
-        checks: { database: "ok", redis: "unreachable" },
-      });
+      const ready = await fetch(`${withoutRedis.opsUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: "ok", checks: { database: "ok" } });
+      const unready = await fetch(`${withoutDatabase.opsUrl}/readyz`);
+      expect(unready.status).toBe(503);
+      expect(await unready.json()).toEqual({ status: "unavailable", checks: { database: "unreachable" } });
     } finally {
-      await blind.close();
+      await withoutRedis.close();
+      await withoutDatabase.close();
     }
   });
 });
@@ -157,6 +173,7 @@ describe("logs", () => {
     const config = loadConfig({
       DATABASE_URL: api.database.url,
       PORT: "0",
+      API_OPS_PORT: "0",
       PAYGATE_ENV: "test",
       RATES_FIXED: "ETH:USD=3000",
     });

@@ -19,6 +19,8 @@ import { startApi } from "../server.ts";
 export interface TestApi {
   url: string;
   port: number;
+  /** The ops port's base URL: /healthz, /readyz, /metrics. */
+  opsUrl: string;
   config: Config;
   db: Db;
   database: TestDatabase;
@@ -38,6 +40,7 @@ export async function startTestApi(
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: "0",
+    API_OPS_PORT: "0",
     PAYGATE_ENV: "test",
     LOG_LEVEL: "silent",
     PUBLIC_URL: "https://gateway.test",
@@ -55,6 +58,7 @@ export async function startTestApi(
   return {
     url: api.url,
     port: api.port,
+    opsUrl: api.ops.url,
     config,
     db: database.db,
     database,

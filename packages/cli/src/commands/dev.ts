@@ -30,7 +30,7 @@ export function registerDev(program: Command): void {
     .command("dev")
     .description("run Anvil, the API, the watcher and the dispatcher with a demo merchant, until Ctrl-C")
     .option("--anvil-port <port>", "Anvil's port (the anvil chain's RPC URL follows it)", integerOption, 8545)
-    .option("--receiver-port <port>", "the demo webhook receiver's port", integerOption, 3003)
+    .option("--receiver-port <port>", "the demo webhook receiver's port", integerOption, 3004)
     .option(
       "--block-time <seconds>",
       "seconds between Anvil blocks; 0 mines a block per transaction",
@@ -114,6 +114,7 @@ export function registerDev(program: Command): void {
           devBanner({
             config,
             apiUrl: api.url,
+            apiOpsUrl: api.ops.url,
             rpcUrl,
             chainId: ANVIL_CHAIN_ID,
             blockTime: options.blockTime,
@@ -151,7 +152,8 @@ function fail(config: Config, error: unknown): never {
     ? (error as Error).message
     : inUse
       ? `${(error as Error).message}: another \`paygate dev\` or service is running (ports: PORT=${config.port}, ` +
-        `WATCHER_PORT=${config.opsPorts.watcher}, DISPATCHER_PORT=${config.opsPorts.dispatcher}, --receiver-port)`
+        `API_OPS_PORT=${config.opsPorts.api}, WATCHER_PORT=${config.opsPorts.watcher}, ` +
+        `DISPATCHER_PORT=${config.opsPorts.dispatcher}, --receiver-port)`
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);

@@ -4,6 +4,7 @@ import type { DemoMerchant } from "./demo-merchant.ts";
 export interface BannerFacts {
   config: Config;
   apiUrl: string;
+  apiOpsUrl: string;
   rpcUrl: string;
   chainId: number;
   blockTime: number;
@@ -22,7 +23,7 @@ export function devBanner(facts: BannerFacts): string {
     "",
     "paygate dev is running",
     "",
-    `  API             ${apiUrl}   (docs ${apiUrl}/docs, ${apiUrl}/healthz, ${apiUrl}/metrics)`,
+    `  API             ${apiUrl}   (docs ${apiUrl}/docs, ${apiUrl}/healthz; ops ${facts.apiOpsUrl}/metrics)`,
     `  Anvil           ${facts.rpcUrl}   chain id ${facts.chainId}, ${mining}`,
     `  Watcher         ${facts.watcherUrl}/metrics`,
     `  Dispatcher      ${facts.dispatcherUrl}/metrics`,

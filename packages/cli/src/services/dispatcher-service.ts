@@ -28,6 +28,7 @@ export async function startDispatcherService(
     dispatcher = await startDispatcher(config, { logger: options.logger, db, redis, metrics });
     const ops = await startOpsServer({
       port: config.opsPorts.dispatcher,
+      host: config.opsHost,
       registry: withProcessMetrics(metrics.registry),
       checks: { database: databaseCheck(db), redis: () => redis.ping() },
       logger: options.logger,

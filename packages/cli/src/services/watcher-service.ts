@@ -26,6 +26,7 @@ export async function startWatcherService(
     watcher = await startWatcher(config, { logger: options.logger, db, chains: options.chains });
     const ops = await startOpsServer({
       port: config.opsPorts.watcher,
+      host: config.opsHost,
       registry: withProcessMetrics(watcherRegistry(watcher.metrics)),
       checks: { database: databaseCheck(db) },
       logger: options.logger,

@@ -28,8 +28,11 @@ const environmentSchema = z.object({
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/paygate"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   PORT: port.default(3000),
+  API_OPS_PORT: port.default(3003),
   WATCHER_PORT: port.default(3001),
   DISPATCHER_PORT: port.default(3002),
+  // readiness and metrics are unauthenticated: loopback unless the operator opens them on purpose
+  OPS_HOST: z.string().min(1).default("127.0.0.1"),
   PUBLIC_URL: z.url().optional(),
   // safe unless told otherwise: production refuses http and private webhook URLs (`paygate dev` says development)
   PAYGATE_ENV: z.enum(["development", "test", "production"]).default("production"),
@@ -97,10 +100,11 @@ export type PaygateEnv = "development" | "test" | "production";
 export interface Config {
   databaseUrl: string;
   redisUrl: string;
-  /** The API's port. */
+  /** The API's public port: /v1, /pay, /docs, /openapi.json and /healthz. */
   port: number;
-  /** Where the watcher and the dispatcher answer /healthz, /readyz and /metrics. */
-  opsPorts: { watcher: number; dispatcher: number };
+  /** Where each service answers /healthz, /readyz and /metrics, bound to `opsHost`. */
+  opsPorts: { api: number; watcher: number; dispatcher: number };
+  opsHost: string;
   publicUrl: string;
   env: PaygateEnv;
   logLevel: string;
@@ -136,7 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
     port: values.PORT,
-    opsPorts: { watcher: values.WATCHER_PORT, dispatcher: values.DISPATCHER_PORT },
+    opsPorts: { api: values.API_OPS_PORT, watcher: values.WATCHER_PORT, dispatcher: values.DISPATCHER_PORT },
+    opsHost: values.OPS_HOST,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
     env: values.PAYGATE_ENV,
     logLevel: values.LOG_LEVEL,

@@ -11,6 +11,8 @@ export type ReadinessCheck = () => Promise<unknown>;
 export interface OpsServerOptions {
   /** 0: a free port (tests). */
   port: number;
+  /** `OPS_HOST`: 127.0.0.1 unless the operator opens it (these answers are unauthenticated). */
+  host: string;
   registry: Registry;
   /** What `/readyz` probes, by name (`database`, `redis`). */
   checks: Record<string, ReadinessCheck>;
@@ -33,8 +35,8 @@ export const databaseCheck =
     sql`select 1`.execute(db);
 
 /**
- * `/healthz` (the process answers), `/readyz` (and its dependencies do) and `/metrics` (Prometheus text) for the
- * services without an HTTP API of their own: the watcher and the dispatcher. Same answers as the API's.
+ * `/healthz` (the process answers), `/readyz` (and its dependencies do) and `/metrics` (Prometheus text): every
+ * service's ops port (contract section 8), the API's included, off its public port.
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const server: Server = createServer((request, response) => {
@@ -65,15 +67,15 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, () => {
+    server.listen(options.port, options.host, () => {
       server.off("error", reject);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  options.logger.info({ port }, `${options.service} health and metrics listening`);
+  const { address, port } = server.address() as AddressInfo;
+  options.logger.info({ host: address, port }, `${options.service} health and metrics listening`);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${reachableHost(address)}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -83,7 +85,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   };
 }
 
-/** Runs every probe at once, each bounded by CHECK_TIMEOUT_MS (the API's `/readyz` shares it). */
+/** Where a local client reaches a server bound to `address`: a wildcard is reached on loopback. */
+function reachableHost(address: string): string {
+  if (address === "0.0.0.0" || address === "::") return "127.0.0.1";
+  return address.includes(":") ? `[${address}]` : address;
+}
+
+/** Runs every probe at once, each bounded by CHECK_TIMEOUT_MS. */
 export async function readiness(
   checks: Record<string, ReadinessCheck>,
 ): Promise<Record<string, "ok" | "unreachable">> {
