@@ -9,10 +9,13 @@ import { createLogger, loadConfig } from "../../packages/shared/src/index.ts";
 const mode = process.argv[2];
 
 if (mode === "paygate") {
-  const api = await startApi(loadConfig({ ...process.env, PORT: "0", API_OPS_PORT: "0", LOG_LEVEL: "silent" }), {
-    logger: createLogger({ level: "silent" }),
-    rateLimit: { limit: 1_000_000_000, windowMs: 1000 },
-  });
+  const api = await startApi(
+    loadConfig({ ...process.env, PORT: "0", API_OPS_PORT: "0", LOG_LEVEL: "silent" }),
+    {
+      logger: createLogger({ level: "silent" }),
+      rateLimit: { limit: 1_000_000_000, windowMs: 1000 },
+    },
+  );
   process.stdout.write(`ready ${JSON.stringify({ url: api.url })}\n`);
   process.once("SIGTERM", () => void api.close().then(() => process.exit(0)));
 } else if (mode === "bare") {
