@@ -1,10 +1,10 @@
 import express, { type Request, type RequestHandler } from "express";
 import { mountCheckout } from "./checkout/checkout-routes.ts";
-import { type ApiDeps, DEFAULT_RATE_LIMIT } from "./deps.ts";
+import { type ApiDeps, DEFAULT_IP_LIMITS, DEFAULT_RATE_LIMIT } from "./deps.ts";
 import { UnsupportedMediaTypeError } from "./http/api-errors.ts";
 import { authenticate } from "./http/auth.ts";
 import { BODY_LIMIT_BYTES, errorHandler, routeNotFound } from "./http/error-handler.ts";
-import { rateLimitPerKey } from "./http/rate-limit.ts";
+import { limitFailedAuthentications, rateLimitPerIp, rateLimitPerKey } from "./http/rate-limit.ts";
 import { requestLog } from "./http/request-log.ts";
 import { mountRoute } from "./http/route.ts";
 import { renderDocsPage } from "./openapi/docs-page.ts";
@@ -34,11 +34,15 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // request.ip is the socket's peer unless it is a proxy TRUST_PROXY names (then X-Forwarded-For's client)
+  app.set("trust proxy", deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false);
+  const ipLimits = deps.ipLimits ?? DEFAULT_IP_LIMITS;
   app.use(requestLog(deps.logger));
 
   const document = openApiDocument(v1Routes, deps.config.publicUrl);
   const docsPage = renderDocsPage(document);
   mountHealth(app);
+  app.use("/pay", rateLimitPerIp(ipLimits.checkout));
   mountCheckout(app, deps);
   app.get("/openapi.json", (_request, response) => {
     response.json(document);
@@ -49,6 +53,7 @@ export function createApp(deps: ApiDeps): express.Express {
 
   app.use(
     "/v1",
+    limitFailedAuthentications(ipLimits.failedAuthentications),
     authenticate(deps.db),
     rateLimitPerKey(deps.rateLimit ?? DEFAULT_RATE_LIMIT),
     jsonBodiesOnly,

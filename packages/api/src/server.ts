@@ -12,13 +12,14 @@ import {
   withProcessMetrics,
 } from "@paygate/shared";
 import { createApp } from "./app.ts";
-import { chainsById, type RateLimitOptions } from "./deps.ts";
+import { chainsById, type IpLimits, type RateLimitOptions } from "./deps.ts";
 import { createRateProvider, type RateProvider } from "./rates/index.ts";
 
 export interface StartApiOptions {
   logger?: Logger;
   rates?: RateProvider;
   rateLimit?: RateLimitOptions;
+  ipLimits?: IpLimits;
 }
 
 export interface RunningApi {
@@ -47,6 +48,7 @@ export async function startApi(config: Config, options: StartApiOptions = {}): P
     rates: options.rates ?? createRateProvider(config),
     chains: chainsById(config),
     rateLimit: options.rateLimit,
+    ipLimits: options.ipLimits,
   });
   const server = app.listen(config.port);
   let ops: OpsServer;

@@ -6,7 +6,7 @@ import { type CheckoutView, renderCheckoutPage, renderLiveRegions } from "./chec
 import { newNonce, setPageHeaders } from "./content-security-policy.ts";
 import { findCheckout } from "./find-checkout.ts";
 import { renderMessagePage } from "./message-page.ts";
-import { paymentQrSvg } from "./payment-qr.ts";
+import { paymentQrCache } from "./payment-qr.ts";
 import { publicStatus } from "./public-status.ts";
 
 /**
@@ -21,6 +21,7 @@ export function mountCheckout(router: Router, deps: ApiDeps): void {
     chains: deps.chains,
     publicUrl: deps.config.publicUrl,
   };
+  const qrCodes = paymentQrCache();
 
   async function viewOf(id: string): Promise<CheckoutView | undefined> {
     const checkout = await findCheckout(context, id);
@@ -28,7 +29,7 @@ export function mountCheckout(router: Router, deps: ApiDeps): void {
     const now = new Date();
     const status = publicStatus(checkout, now);
     const uri = status.payment_uri;
-    const payment = uri === null ? undefined : { uri, qrSvg: await paymentQrSvg(uri) };
+    const payment = uri === null ? undefined : { uri, qrSvg: await qrCodes.svgFor(id, uri) };
     return { checkout, status, payment, now };
   }
 

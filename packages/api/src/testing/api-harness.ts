@@ -8,6 +8,7 @@ import {
   setWallet,
 } from "@paygate/shared";
 import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import type { IpLimits } from "../deps.ts";
 import type { RateProvider } from "../rates/index.ts";
 import { startApi } from "../server.ts";
 
@@ -34,6 +35,8 @@ export async function startTestApi(
     env?: Record<string, string>;
     rates?: RateProvider;
     rateLimit?: { limit: number; windowMs: number };
+    /** Per client IP; out of the way unless given (tests send hundreds of requests from one address). */
+    ipLimits?: IpLimits;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
@@ -54,6 +57,10 @@ export async function startTestApi(
     logger: createLogger({ level: "silent" }),
     rates: options.rates,
     rateLimit: options.rateLimit ?? { limit: 1_000_000, windowMs: 1000 },
+    ipLimits: options.ipLimits ?? {
+      checkout: { limit: 1_000_000, windowMs: 1000 },
+      failedAuthentications: { limit: 1_000_000, windowMs: 1000 },
+    },
   });
   return {
     url: api.url,

@@ -62,6 +62,17 @@ describe("loadConfig", () => {
     expect(problemsOf({ RATES_FIXED: value })).toContain("RATES_FIXED");
   });
 
+  it("parses TRUST_PROXY into the proxies express trusts, none by default, and refuses what is neither", () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8,192.0.2.7" }).trustProxy).toEqual([
+      "loopback",
+      "10.0.0.0/8",
+      "192.0.2.7",
+    ]);
+    expect(problemsOf({ TRUST_PROXY: "true" })).toContain("TRUST_PROXY");
+    expect(problemsOf({ TRUST_PROXY: "proxy.internal" })).toContain("TRUST_PROXY");
+  });
+
   it.each(["bogus", "10.0.0.0", "10.0.0.0/33", "fd00::/129"])(
     "refuses WEBHOOK_ALLOWED_CIDRS=%s at start, not at the first delivery",
     (value) => {

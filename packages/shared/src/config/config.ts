@@ -21,6 +21,9 @@ const fixedRate = z
     return { asset, fiat, rate };
   });
 
+/** The address groups express's `trust proxy` names. */
+const proxyNames = new Set(["loopback", "linklocal", "uniquelocal"]);
+
 /** 0 asks the OS for a free port (tests). */
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -65,6 +68,26 @@ const environmentSchema = z.object({
     .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, "expected comma-separated seconds, e.g. 1,2,5")
     .transform((value) => value.split(",").map(Number))
     .optional(),
+  // the proxies whose X-Forwarded-For names the client (per-IP limits); none unless named
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (entry) => proxyNames.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry),
+            "expected IPs, CIDRs or loopback/linklocal/uniquelocal, e.g. 10.0.0.0/8,loopback",
+          ),
+      ),
+    ),
   WEBHOOK_ALLOWED_CIDRS: z
     .string()
     .default("")
@@ -116,6 +139,8 @@ export interface Config {
     fixed: { asset: string; fiat: string; rate: string }[];
   };
   webhooks: { retryScheduleSeconds: number[]; allowedCidrs: string[] };
+  /** Proxies (IPs, CIDRs, loopback/linklocal/uniquelocal) whose X-Forwarded-For counts; empty: none. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -155,5 +180,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryScheduleSeconds: values.WEBHOOK_RETRY_SCHEDULE ?? defaultRetryScheduleSeconds,
       allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
     },
+    trustProxy: values.TRUST_PROXY,
   };
 }
