@@ -266,7 +266,7 @@ describe("paygate dev", () => {
     expect(failed.stderr).toContain(
       `PostgreSQL is not reachable at postgres://***@127.0.0.1:${closed}/paygate`,
     );
-    expect(failed.stderr).toContain("docker compose up -d postgres redis");
+    expect(failed.stderr).toContain("docker compose --profile dev up -d postgres-dev-port redis-dev-port");
     expect(failed.stderr).toContain("sudo service postgresql start");
     expect(await portRefuses(ports.anvil)).toBe(true);
   });

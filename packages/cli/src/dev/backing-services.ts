@@ -11,7 +11,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const startHint = (service: "postgres" | "redis") =>
   [
     "Start it with one of:",
-    "  docker compose up -d postgres redis             (from the checkout: PostgreSQL 16 and Redis 7)",
+    "  docker compose --profile dev up -d postgres-dev-port redis-dev-port",
+    "                                                  (from the checkout, passwords in .env: docs/running.md)",
     service === "postgres"
       ? "  sudo service postgresql start                   (Debian/Ubuntu: apt-get install postgresql)"
       : "  sudo service redis-server start                 (Debian/Ubuntu: apt-get install redis-server)",
