@@ -73,6 +73,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   const webhookClient = createWebhookClient({
     env: config.env,
     allowedCidrs: config.webhooks.allowedCidrs,
+    allowedPorts: config.webhooks.allowedPorts,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     totalTimeoutMs: requestTimeoutMs,
     resolveHost: options.resolveHost,

@@ -8,6 +8,7 @@ import {
   sendTestEvent,
   updateEndpoint,
   type WebhookUrlPolicy,
+  webhookUrlPolicy,
 } from "@paygate/shared";
 import type { ApiDeps } from "../deps.ts";
 import { defineRoute } from "../http/route.ts";
@@ -27,7 +28,7 @@ import {
 const tag = "Webhook endpoints";
 
 function urlPolicy(deps: ApiDeps): WebhookUrlPolicy {
-  return { env: deps.config.env, allowedCidrs: deps.config.webhooks.allowedCidrs };
+  return webhookUrlPolicy(deps.config);
 }
 
 export const webhookEndpointRoutes = [
