@@ -42,7 +42,8 @@ export const webhookEndpointRoutes = [
     body: createEndpointBody,
     success: { status: 201, description: "The endpoint and its secret", schema: endpointWithSecretSchema },
     errors: [422],
-    handle: ({ deps, merchantId, body }) => createEndpoint(deps.db, merchantId, body, urlPolicy(deps)),
+    handle: ({ deps, merchantId, body }) =>
+      createEndpoint(deps.db, merchantId, body, urlPolicy(deps), deps.config.webhooks.maxEndpoints),
   }),
   defineRoute({
     method: "get",

@@ -69,6 +69,29 @@ describe("webhook endpoints", () => {
     ).rejects.toMatchObject({ code: "url_not_allowed" });
   });
 
+  test("a merchant has at most 16 endpoints, even when creating them all at once", async () => {
+    const shop = await merchant("many endpoints");
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        createEndpoint(db, shop, { url: `https://c.example/${i}` }, policy),
+      ),
+    );
+    const created = results.filter((result) => result.status === "fulfilled");
+    expect(created).toHaveLength(16);
+    for (const result of results.filter((result) => result.status === "rejected")) {
+      expect(result.reason).toMatchObject({ code: "endpoint_limit_reached", status: 422 });
+    }
+    await deleteEndpoint(db, shop, created[0]!.value.id);
+    await expect(createEndpoint(db, shop, { url: "https://c.example/again" }, policy)).resolves.toBeDefined();
+    await expect(
+      createEndpoint(db, shop, { url: "https://c.example/more" }, policy, 16),
+    ).rejects.toMatchObject({ code: "endpoint_limit_reached" });
+    // MAX_WEBHOOK_ENDPOINTS configures the cap
+    await expect(
+      createEndpoint(db, shop, { url: "https://c.example/more" }, policy, 17),
+    ).resolves.toBeDefined();
+  });
+
   test("another merchant's endpoint is not found, whatever the operation", async () => {
     const mine = await createEndpoint(db, shopA, { url: "https://a.example/other" }, policy);
     const attempts = [
