@@ -93,10 +93,26 @@ export async function recordAttempt(db: Db, record: AttemptRecord): Promise<bool
     ),
     health as (
       ${endpointHealthUpdate(target.endpoint_id, verdict, finishedAt, record.disableAfterFailingMs)}
+    ),
+    reached as (
+      ${reachedUpdate(target, verdict, finishedAt)}
     )
     select id from updated
   `.execute(db);
   return rows.length > 0;
+}
+
+/**
+ * Once an event has reached an endpoint its delivery there is done: a success (a manual resend, typically) ends
+ * the automatic delivery of the same event to the same endpoint, whose scheduled retry would send it again.
+ * Manual deliveries still pending stay: the merchant asked for them. Runs only if the delivery's update did.
+ */
+function reachedUpdate(target: DeliveryTarget, verdict: Verdict, now: Date): RawBuilder<unknown> {
+  if (verdict.kind !== "succeeded") return sql`select`;
+  return sql`update deliveries
+    set status = 'succeeded', next_attempt_at = null, completed_at = ${now}
+    where event_id = ${target.event_id} and endpoint_id = ${target.endpoint_id} and id <> ${target.id}
+      and status = 'pending' and not manual and exists (select from updated)`;
 }
 
 /**
