@@ -5,6 +5,7 @@ import {
   type Db,
   DELIVERIES_NOTICE,
   type Logger,
+  purgeExpiredWebhookSecrets,
   type ResolveHost,
 } from "@paygate/shared";
 import { DelayedError, type Job, Worker } from "bullmq";
@@ -49,6 +50,8 @@ export interface DispatcherOptions {
   lockDurationMs?: number;
   /** DNS for the connect-time address check; the system resolver by default. */
   resolveHost?: ResolveHost;
+  /** Deletes webhook secrets past their overlap (default hourly; also once at start). */
+  secretPurgeIntervalMs?: number;
   /** Counts attempts and latencies (`createDeliveryMetrics`); none when absent. */
   metrics?: DeliveryMetrics;
 }
@@ -148,19 +151,29 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     },
     logger,
   );
+  const purgeSecrets = singleFlight(
+    async () => {
+      const deleted = await purgeExpiredWebhookSecrets(db);
+      if (deleted > 0) logger.info({ deleted }, "expired webhook secrets deleted");
+    },
+    logger,
+    "secret purge",
+  );
   const timers = [
     setInterval(relay.run, options.pollIntervalMs ?? 1_000),
     setInterval(sweep.run, options.sweepIntervalMs ?? 5_000),
+    setInterval(purgeSecrets.run, options.secretPurgeIntervalMs ?? 60 * 60 * 1000),
   ];
   relay.run();
   sweep.run();
+  purgeSecrets.run();
   logger.info({ queue: DELIVERY_QUEUE, prefix: config.queuePrefix }, "dispatcher started");
 
   return {
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await listener.close();
-      await Promise.all([relay.idle(), sweep.idle()]);
+      await Promise.all([relay.idle(), sweep.idle(), purgeSecrets.idle()]);
       await worker.close();
       await queue.close();
       await client.close();

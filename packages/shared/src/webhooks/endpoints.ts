@@ -6,7 +6,12 @@ import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { checkWebhookUrl, type WebhookUrlPolicy } from "./address-policy.ts";
 import { WEBHOOK_EVENT_TYPES } from "./event-types.ts";
-import { MAX_OLD_SECRETS, newWebhookSecret, SECRET_OVERLAP_MS } from "./secrets.ts";
+import {
+  MAX_OLD_SECRETS,
+  newWebhookSecret,
+  purgeExpiredWebhookSecrets,
+  SECRET_OVERLAP_MS,
+} from "./secrets.ts";
 
 export interface EndpointObject {
   id: string;
@@ -209,6 +214,7 @@ export async function rotateEndpointSecret(
     if (retired.length > 0) {
       await trx.updateTable("webhook_secrets").set({ expires_at: now }).where("id", "in", retired).execute();
     }
+    await purgeExpiredWebhookSecrets(trx, now, id);
     await trx
       .insertInto("webhook_secrets")
       .values({ id: newId("whs"), endpoint_id: id, secret })
