@@ -12,11 +12,11 @@ import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import packageJson from "../package.json" with { type: "json" };
 import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
-import { createEndpointSlots } from "./deliveries/endpoint-slots.ts";
+import { createDeliverySlots } from "./deliveries/delivery-slots.ts";
 import { createWebhookClient } from "./deliveries/webhook-client.ts";
 import { type DeliveryMetrics, instrumentWebhookClient } from "./metrics/delivery-metrics.ts";
 import { listenForEvents } from "./outbox/event-listener.ts";
-import { dueDeliveryIds, fanOutEvents } from "./outbox/fan-out.ts";
+import { dueDeliveries, fanOutEvents } from "./outbox/fan-out.ts";
 import {
   createDeliveryQueue,
   DELIVERY_QUEUE,
@@ -46,6 +46,11 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Requests in flight per endpoint across all processes (contract: 5). */
   endpointConcurrency?: number;
+  /**
+   * Requests in flight per merchant across all processes (default 20): a merchant whose endpoints hang holds
+   * at most this many worker slots, whatever its endpoint count (16 endpoints x 5 would be 80).
+   */
+  merchantConcurrency?: number;
   /** BullMQ job lock; a killed process's job runs again once it lapses (default 30 s). */
   lockDurationMs?: number;
   /** DNS for the connect-time address check; the system resolver by default. */
@@ -82,9 +87,10 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
-  const slots = createEndpointSlots(redis, {
+  const slots = createDeliverySlots(redis, {
     prefix: config.queuePrefix,
-    limit: options.endpointConcurrency ?? 5,
+    endpointLimit: options.endpointConcurrency ?? 5,
+    merchantLimit: options.merchantConcurrency ?? 20,
     leaseMs: requestTimeoutMs + 5_000,
   });
   const queue = createDeliveryQueue(redis, config.queuePrefix);
@@ -100,13 +106,14 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     },
     disableAfterFailingMs: options.disableAfterFailingMs ?? 5 * 24 * 60 * 60 * 1000,
     slotWaitMs: 200,
+    maxMerchantWaitMs: requestTimeoutMs,
     userAgent: `paygate/${packageJson.version}`,
     logger,
   };
   const worker = new Worker<DeliveryJob>(
     DELIVERY_QUEUE,
     async (job: Job<DeliveryJob>, token?: string) => {
-      const next = await deliverWebhook(deliverDependencies, job.data.deliveryId);
+      const next = await deliverWebhook(deliverDependencies, job.data.deliveryId, job.attemptsStarted - 1);
       if (next.kind === "later") {
         // Retries are scheduled by PostgreSQL's next_attempt_at; the job just sleeps until then.
         await job.moveToDelayed(Math.ceil(next.at), token);
@@ -137,7 +144,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   );
   const sweep = singleFlight(
     async () => {
-      await enqueueDeliveries(queue, await dueDeliveryIds(db, new Date(), SWEEP_BATCH));
+      await enqueueDeliveries(queue, await dueDeliveries(db, new Date(), SWEEP_BATCH));
     },
     logger,
     "sweep",

@@ -24,6 +24,7 @@ export type DeliveryTarget = Pick<
   Pick<Selectable<WebhookEndpointsTable>, "url" | "enabled" | "deleted_at"> & {
     body: string;
     endpoint_id: string;
+    merchant_id: string;
     /** Keys valid at `now`, newest first; check each again against the attempt's start. */
     signing_keys: SigningKey[];
   };
@@ -36,7 +37,7 @@ export async function loadDelivery(
 ): Promise<DeliveryTarget | undefined> {
   const { rows } = await sql<DeliveryTarget>`
     select d.id, d.status, d.manual, d.attempt_count, d.next_attempt_at, d.event_id, ev.body,
-      e.id as endpoint_id, e.url, e.enabled, e.deleted_at,
+      e.id as endpoint_id, e.merchant_id, e.url, e.enabled, e.deleted_at,
       (
         select coalesce(
           json_agg(
