@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { authenticateApiKey } from "@paygate/shared";
+import { authenticateApiKey, createEndpoint, createMerchant, listDeliveries, newId } from "@paygate/shared";
 import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -178,5 +178,66 @@ describe("paygate operator commands", () => {
     expect(family.code).not.toBe(0);
     expect(family.stderr).toContain("Allowed choices are evm, bitcoin");
     expect(await database.db.selectFrom("wallets").select("id").execute()).toEqual(before);
+  });
+
+  it("deliveries list --failed shows dead letters and deliveries still retrying, saying which is which", async () => {
+    const { db } = database;
+    const shop = await createMerchant(db, { name: "Outage shop" });
+    const endpoint = await createEndpoint(
+      db,
+      shop.id,
+      { url: "http://127.0.0.1:9/hook" },
+      { env: "development", allowedCidrs: [] },
+    );
+    const nextTry = new Date(Date.now() + 3_600_000);
+    const rows = {
+      queued: { status: "pending", attempt_count: 0, next_attempt_at: new Date() },
+      retrying: { status: "pending", attempt_count: 4, next_attempt_at: nextTry },
+      dead: { status: "failed", attempt_count: 10, next_attempt_at: null },
+      done: { status: "succeeded", attempt_count: 1, next_attempt_at: null },
+    } as const;
+    const ids: Record<string, string> = {};
+    for (const [name, row] of Object.entries(rows)) {
+      const eventId = newId("evt");
+      await db
+        .insertInto("events")
+        .values({
+          id: eventId,
+          merchant_id: shop.id,
+          type: "payment.confirmed",
+          dedupe_key: eventId,
+          body: "{}",
+        })
+        .execute();
+      ids[name] = newId("dlv");
+      await db
+        .insertInto("deliveries")
+        .values({ id: ids[name]!, event_id: eventId, endpoint_id: endpoint.id, ...row })
+        .execute();
+    }
+
+    const failing = await paygate("deliveries", "list", "--failed", "--merchant", shop.id, "--json");
+    expect(failing.code, failing.stderr).toBe(0);
+    const listed = JSON.parse(failing.stdout) as {
+      id: string;
+      state: string;
+      next_attempt_at: string | null;
+    }[];
+    expect(listed.map(({ id, state }) => [id, state]).sort()).toEqual(
+      [
+        [ids.retrying, "retrying"],
+        [ids.dead, "dead_letter"],
+      ].sort(),
+    );
+    expect(listed.find(({ id }) => id === ids.retrying)!.next_attempt_at).toBe(nextTry.toISOString());
+
+    const human = await paygate("deliveries", "list", "--failed", "--merchant", shop.id);
+    expect(human.stdout).toMatch(/\bstate\b.*\bnext_attempt_at\b/);
+    expect(human.stdout).toContain("retrying");
+    expect(human.stdout).toContain("dead_letter");
+
+    // without --failed: every delivery, whatever its state
+    const all = await listDeliveries(db, { merchantId: shop.id, limit: 10 });
+    expect(all.map((row) => row.state).sort()).toEqual(["dead_letter", "queued", "retrying", "succeeded"]);
   });
 });

@@ -5,6 +5,7 @@ import { UnsupportedMediaTypeError } from "./http/api-errors.ts";
 import { authenticate } from "./http/auth.ts";
 import { BODY_LIMIT_BYTES, errorHandler, routeNotFound } from "./http/error-handler.ts";
 import { limitFailedAuthentications, rateLimitPerIp, rateLimitPerKey } from "./http/rate-limit.ts";
+import { REPLAY_PATHS, replayLimitPerMerchant } from "./http/replay-limit.ts";
 import { requestLog } from "./http/request-log.ts";
 import { mountRoute } from "./http/route.ts";
 import { renderDocsPage } from "./openapi/docs-page.ts";
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): express.Express {
     jsonBodiesOnly,
     express.json({ limit: BODY_LIMIT_BYTES, strict: true }),
   );
+  app.post(REPLAY_PATHS, replayLimitPerMerchant());
   const v1 = express.Router();
   for (const route of v1Routes) mountRoute(v1, route, deps);
   app.use(v1);

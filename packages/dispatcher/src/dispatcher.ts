@@ -5,17 +5,18 @@ import {
   type Db,
   DELIVERIES_NOTICE,
   type Logger,
+  purgeExpiredWebhookSecrets,
   type ResolveHost,
 } from "@paygate/shared";
 import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import packageJson from "../package.json" with { type: "json" };
 import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
-import { createEndpointSlots } from "./deliveries/endpoint-slots.ts";
+import { createDeliverySlots } from "./deliveries/delivery-slots.ts";
 import { createWebhookClient } from "./deliveries/webhook-client.ts";
 import { type DeliveryMetrics, instrumentWebhookClient } from "./metrics/delivery-metrics.ts";
 import { listenForEvents } from "./outbox/event-listener.ts";
-import { dueDeliveryIds, fanOutEvents } from "./outbox/fan-out.ts";
+import { dueDeliveries, fanOutEvents } from "./outbox/fan-out.ts";
 import {
   createDeliveryQueue,
   DELIVERY_QUEUE,
@@ -45,10 +46,17 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Requests in flight per endpoint across all processes (contract: 5). */
   endpointConcurrency?: number;
+  /**
+   * Requests in flight per merchant across all processes (default 20): a merchant whose endpoints hang holds
+   * at most this many worker slots, whatever its endpoint count (16 endpoints x 5 would be 80).
+   */
+  merchantConcurrency?: number;
   /** BullMQ job lock; a killed process's job runs again once it lapses (default 30 s). */
   lockDurationMs?: number;
   /** DNS for the connect-time address check; the system resolver by default. */
   resolveHost?: ResolveHost;
+  /** Deletes webhook secrets past their overlap (default hourly; also once at start). */
+  secretPurgeIntervalMs?: number;
   /** Counts attempts and latencies (`createDeliveryMetrics`); none when absent. */
   metrics?: DeliveryMetrics;
 }
@@ -73,14 +81,16 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   const webhookClient = createWebhookClient({
     env: config.env,
     allowedCidrs: config.webhooks.allowedCidrs,
+    allowedPorts: config.webhooks.allowedPorts,
     connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     totalTimeoutMs: requestTimeoutMs,
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
-  const slots = createEndpointSlots(redis, {
+  const slots = createDeliverySlots(redis, {
     prefix: config.queuePrefix,
-    limit: options.endpointConcurrency ?? 5,
+    endpointLimit: options.endpointConcurrency ?? 5,
+    merchantLimit: options.merchantConcurrency ?? 20,
     leaseMs: requestTimeoutMs + 5_000,
   });
   const queue = createDeliveryQueue(redis, config.queuePrefix);
@@ -96,13 +106,14 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     },
     disableAfterFailingMs: options.disableAfterFailingMs ?? 5 * 24 * 60 * 60 * 1000,
     slotWaitMs: 200,
+    maxMerchantWaitMs: requestTimeoutMs,
     userAgent: `paygate/${packageJson.version}`,
     logger,
   };
   const worker = new Worker<DeliveryJob>(
     DELIVERY_QUEUE,
     async (job: Job<DeliveryJob>, token?: string) => {
-      const next = await deliverWebhook(deliverDependencies, job.data.deliveryId);
+      const next = await deliverWebhook(deliverDependencies, job.data.deliveryId, job.attemptsStarted - 1);
       if (next.kind === "later") {
         // Retries are scheduled by PostgreSQL's next_attempt_at; the job just sleeps until then.
         await job.moveToDelayed(Math.ceil(next.at), token);
@@ -133,7 +144,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   );
   const sweep = singleFlight(
     async () => {
-      await enqueueDeliveries(queue, await dueDeliveryIds(db, new Date(), SWEEP_BATCH));
+      await enqueueDeliveries(queue, await dueDeliveries(db, new Date(), SWEEP_BATCH));
     },
     logger,
     "sweep",
@@ -147,19 +158,29 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     },
     logger,
   );
+  const purgeSecrets = singleFlight(
+    async () => {
+      const deleted = await purgeExpiredWebhookSecrets(db);
+      if (deleted > 0) logger.info({ deleted }, "expired webhook secrets deleted");
+    },
+    logger,
+    "secret purge",
+  );
   const timers = [
     setInterval(relay.run, options.pollIntervalMs ?? 1_000),
     setInterval(sweep.run, options.sweepIntervalMs ?? 5_000),
+    setInterval(purgeSecrets.run, options.secretPurgeIntervalMs ?? 60 * 60 * 1000),
   ];
   relay.run();
   sweep.run();
+  purgeSecrets.run();
   logger.info({ queue: DELIVERY_QUEUE, prefix: config.queuePrefix }, "dispatcher started");
 
   return {
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await listener.close();
-      await Promise.all([relay.idle(), sweep.idle()]);
+      await Promise.all([relay.idle(), sweep.idle(), purgeSecrets.idle()]);
       await worker.close();
       await queue.close();
       await client.close();

@@ -71,10 +71,12 @@ describe("per client IP", () => {
 
   it("ignores X-Forwarded-For unless TRUST_PROXY names the proxy: a client cannot pick a new IP per request", async () => {
     let sent = 0;
+    const nextClaimedIp = () => {
+      sent += 1;
+      return `192.0.2.${sent}`;
+    };
     const statuses = await repeat(30, () =>
-      apiClient(direct.url, badKey)("GET", "/v1/assets", {
-        headers: { "X-Forwarded-For": `192.0.2.${(sent += 1)}` },
-      }),
+      apiClient(direct.url, badKey)("GET", "/v1/assets", { headers: { "X-Forwarded-For": nextClaimedIp() } }),
     );
     expect(new Set(statuses)).toEqual(new Set([401]));
     expectRateLimited(

@@ -8,6 +8,7 @@ import {
   sendTestEvent,
   updateEndpoint,
   type WebhookUrlPolicy,
+  webhookUrlPolicy,
 } from "@paygate/shared";
 import type { ApiDeps } from "../deps.ts";
 import { defineRoute } from "../http/route.ts";
@@ -27,7 +28,7 @@ import {
 const tag = "Webhook endpoints";
 
 function urlPolicy(deps: ApiDeps): WebhookUrlPolicy {
-  return { env: deps.config.env, allowedCidrs: deps.config.webhooks.allowedCidrs };
+  return webhookUrlPolicy(deps.config);
 }
 
 export const webhookEndpointRoutes = [
@@ -41,7 +42,8 @@ export const webhookEndpointRoutes = [
     body: createEndpointBody,
     success: { status: 201, description: "The endpoint and its secret", schema: endpointWithSecretSchema },
     errors: [422],
-    handle: ({ deps, merchantId, body }) => createEndpoint(deps.db, merchantId, body, urlPolicy(deps)),
+    handle: ({ deps, merchantId, body }) =>
+      createEndpoint(deps.db, merchantId, body, urlPolicy(deps), deps.config.webhooks.maxEndpoints),
   }),
   defineRoute({
     method: "get",

@@ -187,6 +187,38 @@ describe("test, events, deliveries, redeliver, recover", () => {
     expect(missing.body.error).toMatchObject({ code: "parameter_missing", param: "since" });
   });
 
+  it("limits redeliveries and recovers together to 60 a minute per merchant, with Retry-After", async () => {
+    const shop = apiClient(
+      api.url,
+      (await createTestMerchant(api.db, { name: "replays", evmXpub: null })).apiKey,
+    );
+    const endpoint = await shop("POST", "/v1/webhook-endpoints", { body: { url: `${hookUrl}/replays` } });
+    const tested = await shop("POST", `/v1/webhook-endpoints/${endpoint.body.id}/test`);
+    const redeliver = () =>
+      shop("POST", `/v1/events/${tested.body.id}/redeliver`, { body: { endpoint_id: endpoint.body.id } });
+    const recover = () =>
+      shop("POST", `/v1/webhook-endpoints/${endpoint.body.id}/recover`, {
+        body: { since: new Date(Date.now() - 60_000).toISOString() },
+      });
+    // refused requests queue nothing and do not count
+    expect((await shop("POST", "/v1/events/evt_01ARZ3NDEKTSV4RRFFQ69G5FAV/redeliver")).status).toBe(404);
+    const allowed = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? redeliver() : recover())),
+    );
+    expect(allowed.map((answer) => answer.status)).toEqual(Array(60).fill(202));
+    for (const refused of [await redeliver(), await recover()]) {
+      expect(refused.status).toBe(429);
+      expect(refused.body.error).toMatchObject({ type: "rate_limited", code: "rate_limited" });
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    // other merchants keep their own budget; reads are not limited
+    expect((await request("POST", `/v1/events/${tested.body.id}/redeliver`)).status).toBe(404);
+    expect((await shop("GET", `/v1/events/${tested.body.id}/deliveries`)).status).toBe(200);
+    const other = await request("POST", "/v1/webhook-endpoints", { body: { url: `${hookUrl}/others` } });
+    const otherTest = await request("POST", `/v1/webhook-endpoints/${other.body.id}/test`);
+    expect((await request("POST", `/v1/events/${otherTest.body.id}/redeliver`)).status).toBe(202);
+  });
+
   it("answers 404 for unknown events and endpoints", async () => {
     const unknown = "evt_01ARZ3NDEKTSV4RRFFQ69G5FAV";
     expect((await request("GET", `/v1/events/${unknown}`)).status).toBe(404);

@@ -7,6 +7,7 @@ import {
   type Db,
   deleteEndpoint,
   setWallet,
+  webhookUrlPolicy,
 } from "@paygate/shared";
 
 export const DEMO_MERCHANT_NAME = "Demo shop (paygate dev)";
@@ -42,7 +43,7 @@ export async function seedDemoMerchant(db: Db, config: Config, receiverUrl: stri
     db,
     merchantId,
     { url: receiverUrl, events: ["*"], description: DEV_RECEIVER_DESCRIPTION },
-    { env: config.env, allowedCidrs: config.webhooks.allowedCidrs },
+    webhookUrlPolicy(config),
   );
   return { merchantId, apiKey: key.key, endpointId: endpoint.id, webhookSecret: endpoint.secret };
 }

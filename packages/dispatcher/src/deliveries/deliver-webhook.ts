@@ -1,19 +1,25 @@
 import type { Db, Logger } from "@paygate/shared";
 import { signatureHeader } from "../signatures/sign.ts";
 import { loadDelivery, recordAttempt } from "./delivery-record.ts";
-import type { EndpointSlots } from "./endpoint-slots.ts";
+import type { DeliverySlots } from "./delivery-slots.ts";
 import { type AttemptOutcome, parseRetryAfter, planNextAttempt, type RetryPolicy } from "./retry-plan.ts";
 import type { AttemptResult, WebhookClient } from "./webhook-client.ts";
 
 export interface DeliverDependencies {
   db: Db;
   client: WebhookClient;
-  slots: EndpointSlots;
+  slots: DeliverySlots;
   retryPolicy: RetryPolicy;
   /** An endpoint that has done nothing but fail for this long is disabled (contract: 5 days). */
   disableAfterFailingMs: number;
   /** How long a job waits when its endpoint has no free slot; the wait counts no attempt. */
   slotWaitMs: number;
+  /**
+   * Longest wait when its merchant has no free slot. The wait doubles with each time the job found it full:
+   * a merchant whose endpoints hang keeps its backlog in the delayed set instead of cycling it through the
+   * workers every few hundred milliseconds in front of everyone else.
+   */
+  maxMerchantWaitMs: number;
   userAgent: string;
   logger: Logger;
   random?: () => number;
@@ -27,7 +33,12 @@ export type Next = { kind: "done" } | { kind: "later"; at: number };
  * stops; an early one waits for `next_attempt_at`. The attempt, the delivery's next state and the endpoint's
  * health are written in one statement (one transaction) after the request.
  */
-export async function deliverWebhook(deps: DeliverDependencies, deliveryId: string): Promise<Next> {
+export async function deliverWebhook(
+  deps: DeliverDependencies,
+  deliveryId: string,
+  /** How many times this job has been taken before (BullMQ's `attemptsStarted`): the backoff's exponent. */
+  timesTaken = 0,
+): Promise<Next> {
   const { db } = deps;
   const target = await loadDelivery(db, deliveryId, new Date());
   if (target?.status !== "pending") return { kind: "done" };
@@ -44,8 +55,14 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
       .execute();
     return { kind: "done" };
   }
-  if (!(await deps.slots.acquire(target.endpoint_id, target.id))) {
-    return { kind: "later", at: Date.now() + deps.slotWaitMs * (0.5 + (deps.random ?? Math.random)()) };
+  const owner = { endpointId: target.endpoint_id, merchantId: target.merchant_id };
+  const slot = await deps.slots.acquire(owner, target.id);
+  if (slot !== "granted") {
+    const wait =
+      slot === "endpoint_full"
+        ? deps.slotWaitMs
+        : Math.min(deps.slotWaitMs * 2 ** Math.min(timesTaken, 16), deps.maxMerchantWaitMs);
+    return { kind: "later", at: Date.now() + wait * (0.5 + (deps.random ?? Math.random)()) };
   }
 
   const startedAt = new Date();
@@ -68,7 +85,7 @@ export async function deliverWebhook(deps: DeliverDependencies, deliveryId: stri
       },
     });
   } finally {
-    await deps.slots.release(target.endpoint_id, target.id);
+    await deps.slots.release(owner, target.id);
   }
 
   const finishedAt = new Date();

@@ -1,4 +1,11 @@
-import { createEndpoint, createMerchant, type Db, newId, rotateEndpointSecret } from "@paygate/shared";
+import {
+  createEndpoint,
+  createMerchant,
+  type Db,
+  newId,
+  redeliverEvent,
+  rotateEndpointSecret,
+} from "@paygate/shared";
 import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -43,7 +50,7 @@ async function pendingDelivery() {
       next_attempt_at: new Date(),
     })
     .execute();
-  return { merchant, endpoint, deliveryId };
+  return { merchant, endpoint, eventId, deliveryId };
 }
 
 const answered = (statusCode: number): AttemptResult => ({
@@ -182,4 +189,29 @@ test("a duplicate's record touches no endpoint health", async () => {
   });
   expect(stale).toBe(false);
   expect(await endpointRow(endpoint.id)).toMatchObject({ enabled: true, failing_since: null });
+});
+
+test("a successful manual resend ends the automatic delivery to that endpoint: its scheduled retry never runs", async () => {
+  const { merchant, endpoint, eventId, deliveryId } = await pendingDelivery();
+  await record(deliveryId, answered(500), { kind: "retry", delayMs: 300_000 });
+  const delivery = (id: string) =>
+    db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  // a failed resend changes nothing for the automatic delivery
+  const [failedResend] = (await redeliverEvent(db, merchant.id, eventId, endpoint.id)).deliveries;
+  await record(failedResend!, answered(503), { kind: "failed", reason: "manual" });
+  expect(await delivery(deliveryId)).toMatchObject({ status: "pending", attempt_count: 1 });
+
+  const [resend] = (await redeliverEvent(db, merchant.id, eventId, endpoint.id)).deliveries;
+  const [pendingResend] = (await redeliverEvent(db, merchant.id, eventId, endpoint.id)).deliveries;
+  const now = new Date();
+  expect(await record(resend!, answered(200), { kind: "succeeded" }, now)).toBe(true);
+  const automatic = await delivery(deliveryId);
+  expect(automatic).toMatchObject({ status: "succeeded", next_attempt_at: null, attempt_count: 1 });
+  expect(automatic.completed_at!.getTime()).toBe(now.getTime());
+  expect(await attemptRows(deliveryId)).toHaveLength(1);
+  // the merchant's other resend still goes: they asked for it
+  expect(await delivery(pendingResend!)).toMatchObject({ status: "pending", manual: true });
+  // the retry that was scheduled finds nothing owed
+  expect((await loadDelivery(db, deliveryId, new Date()))!.status).toBe("succeeded");
 });

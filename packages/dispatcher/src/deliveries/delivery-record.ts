@@ -24,6 +24,7 @@ export type DeliveryTarget = Pick<
   Pick<Selectable<WebhookEndpointsTable>, "url" | "enabled" | "deleted_at"> & {
     body: string;
     endpoint_id: string;
+    merchant_id: string;
     /** Keys valid at `now`, newest first; check each again against the attempt's start. */
     signing_keys: SigningKey[];
   };
@@ -36,7 +37,7 @@ export async function loadDelivery(
 ): Promise<DeliveryTarget | undefined> {
   const { rows } = await sql<DeliveryTarget>`
     select d.id, d.status, d.manual, d.attempt_count, d.next_attempt_at, d.event_id, ev.body,
-      e.id as endpoint_id, e.url, e.enabled, e.deleted_at,
+      e.id as endpoint_id, e.merchant_id, e.url, e.enabled, e.deleted_at,
       (
         select coalesce(
           json_agg(
@@ -93,10 +94,26 @@ export async function recordAttempt(db: Db, record: AttemptRecord): Promise<bool
     ),
     health as (
       ${endpointHealthUpdate(target.endpoint_id, verdict, finishedAt, record.disableAfterFailingMs)}
+    ),
+    reached as (
+      ${reachedUpdate(target, verdict, finishedAt)}
     )
     select id from updated
   `.execute(db);
   return rows.length > 0;
+}
+
+/**
+ * Once an event has reached an endpoint its delivery there is done: a success (a manual resend, typically) ends
+ * the automatic delivery of the same event to the same endpoint, whose scheduled retry would send it again.
+ * Manual deliveries still pending stay: the merchant asked for them. Runs only if the delivery's update did.
+ */
+function reachedUpdate(target: DeliveryTarget, verdict: Verdict, now: Date): RawBuilder<unknown> {
+  if (verdict.kind !== "succeeded") return sql`select`;
+  return sql`update deliveries
+    set status = 'succeeded', next_attempt_at = null, completed_at = ${now}
+    where event_id = ${target.event_id} and endpoint_id = ${target.endpoint_id} and id <> ${target.id}
+      and status = 'pending' and not manual and exists (select from updated)`;
 }
 
 /**

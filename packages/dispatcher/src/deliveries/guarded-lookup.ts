@@ -1,5 +1,5 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
-import { addressBlockReason, type ResolveHost } from "@paygate/shared";
+import { addressBlockReason, hostNotPublicMessage, type ResolveHost } from "@paygate/shared";
 
 /** A connection refused by the SSRF guard; the message is recorded on the attempt. */
 export class BlockedAddressError extends Error {
@@ -28,12 +28,10 @@ export function guardedLookup(resolveHost: ResolveHost, allowedCidrs: readonly s
           callback(Object.assign(new Error(`${hostname} does not resolve`), { code: "ENOTFOUND" }), []);
           return;
         }
-        for (const { address } of answers) {
-          const reason = addressBlockReason(address, allowedCidrs);
-          if (reason) {
-            callback(new BlockedAddressError(`blocked: ${hostname} resolves to ${reason}`), []);
-            return;
-          }
+        // the message (kept on the attempt, shown to the merchant) must not say what the name resolved to
+        if (answers.some(({ address }) => addressBlockReason(address, allowedCidrs) !== null)) {
+          callback(new BlockedAddressError(`blocked: ${hostNotPublicMessage(hostname)}`), []);
+          return;
         }
         if (options.all) callback(null, addresses);
         else callback(null, addresses[0]!.address, addresses[0]!.family);

@@ -12,6 +12,7 @@ const dns: Record<string, string[]> = {
   "mixed.example": ["93.184.216.34", "10.1.2.3"],
   "loopback.example": ["127.0.0.1"],
   "mapped.example": ["::ffff:192.168.0.1"],
+  "compatible.example": ["::8.8.8.8"],
   "public.example": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
 };
 const resolveHost: ResolveHost = async (hostname) => {
@@ -75,11 +76,18 @@ describe("SSRF guard outside development", () => {
     ["https://[fd00::1]/hook", "fd00::1 is a uniqueLocal address"],
     ["https://0.0.0.0/hook", "0.0.0.0 is a unspecified address"],
     ["https://224.0.0.1/hook", "224.0.0.1 is a multicast address"],
-    ["https://private.example/hook", "private.example resolves to 10.0.0.5 is a private address"],
-    ["https://metadata.example/hook", "metadata.example resolves to 169.254.169.254 is a linkLocal address"],
-    ["https://mixed.example/hook", "mixed.example resolves to 10.1.2.3 is a private address"],
-    ["https://mapped.example/hook", "mapped.example resolves to 192.168.0.1 is a private address"],
-    ["https://loopback.example:1/hook", "loopback.example resolves to 127.0.0.1 is a loopback address"],
+    ["https://[::127.0.0.1]/hook", "::7f00:1 is a ipv4Compatible address"],
+    ["https://[::a00:1]/hook", "::a00:1 is a ipv4Compatible address"],
+    ["https://[100::1]/hook", "100::1 is a discard address"],
+    ["https://[5f00::1]/hook", "5f00::1 is a segmentRouting address"],
+    ["https://[4000::1]/hook", "4000::1 is a nonGlobal address"],
+    ["https://private.example/hook", "private.example does not resolve to public addresses only"],
+    ["https://metadata.example/hook", "metadata.example does not resolve to public addresses only"],
+    ["https://mixed.example/hook", "mixed.example does not resolve to public addresses only"],
+    ["https://mapped.example/hook", "mapped.example does not resolve to public addresses only"],
+    ["https://compatible.example/hook", "compatible.example does not resolve to public addresses only"],
+    ["https://loopback.example/hook", "loopback.example does not resolve to public addresses only"],
+    ["https://public.example:22/hook", "port 22 is not allowed for webhooks (allowed: 443, 8443)"],
     ["http://public.example/hook", "must use https"],
     ["https://user:pass@public.example/hook", "must not carry credentials"],
   ])("%s is refused with a clear reason", async (url, reason) => {
@@ -87,6 +95,33 @@ describe("SSRF guard outside development", () => {
     expect(result).toMatchObject({ kind: "error", statusCode: null });
     expect(result.error).toContain("blocked: ");
     expect(result.error).toContain(reason);
+  });
+
+  test("a refusal never says what a name resolved to", async () => {
+    for (const [name, addresses] of Object.entries(dns)) {
+      if (name === "public.example") continue;
+      const result = await client.send(webhook(`https://${name}/hook`));
+      expect(result.error).toBe(`blocked: ${name} does not resolve to public addresses only`);
+      for (const address of addresses) expect(result.error).not.toContain(address);
+    }
+  });
+
+  test("WEBHOOK_ALLOWED_PORTS names the ports a URL may use", async () => {
+    const custom = createWebhookClient({
+      env: "production",
+      allowedCidrs: [],
+      allowedPorts: [9443],
+      connectTimeoutMs: 1000,
+      totalTimeoutMs: 2000,
+      resolveHost,
+    });
+    expect((await custom.send(webhook("https://public.example/hook"))).error).toContain(
+      "port 443 is not allowed for webhooks (allowed: 9443)",
+    );
+    expect((await custom.send(webhook("https://loopback.example:9443/hook"))).error).toContain(
+      "does not resolve to public addresses only",
+    );
+    await custom.close();
   });
 });
 
@@ -110,7 +145,9 @@ describe("the guarded lookup", () => {
 
   test("WEBHOOK_ALLOWED_CIDRS lets a LAN address through, and only that range", async () => {
     expect((await lookup("private.example", ["10.0.0.0/24"])).error).toBeNull();
-    expect((await lookup("mixed.example", ["10.0.0.0/24"])).error?.message).toContain("10.1.2.3");
+    expect((await lookup("mixed.example", ["10.0.0.0/24"])).error?.message).toBe(
+      "blocked: mixed.example does not resolve to public addresses only",
+    );
     expect((await lookup("mapped.example", ["192.168.0.0/16"])).error).toBeNull();
   });
 

@@ -1,7 +1,9 @@
 import {
   addressBlockReason,
+  DEFAULT_WEBHOOK_PORTS,
   guardsWebhookUrls,
   type PaygateEnv,
+  portBlockReason,
   type ResolveHost,
   systemResolveHost,
   urlHostAddress,
@@ -12,6 +14,8 @@ import { BlockedAddressError, guardedLookup } from "./guarded-lookup.ts";
 export interface WebhookClientOptions {
   env: PaygateEnv;
   allowedCidrs: readonly string[];
+  /** Ports a URL may name outside development; by default 443 and 8443. */
+  allowedPorts?: readonly number[];
   /** Contract: 5 s to connect. */
   connectTimeoutMs: number;
   /** Contract: 15 s for the whole exchange. */
@@ -64,7 +68,9 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
   async function send(webhook: WebhookRequest): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const refusal = guarded ? refuseUrl(webhook.url, options.allowedCidrs) : null;
+    const refusal = guarded
+      ? refuseUrl(webhook.url, options.allowedCidrs, options.allowedPorts ?? DEFAULT_WEBHOOK_PORTS)
+      : null;
     if (refusal) return failure("error", refusal, elapsed());
     const signal = AbortSignal.timeout(options.totalTimeoutMs);
     try {
@@ -97,10 +103,17 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
   return { send, close: () => agent.close() };
 }
 
-function refuseUrl(raw: string, allowedCidrs: readonly string[]): string | null {
+/** The registration rules again, for endpoints registered before a rule (or its configuration) changed. */
+function refuseUrl(
+  raw: string,
+  allowedCidrs: readonly string[],
+  allowedPorts: readonly number[],
+): string | null {
   const url = new URL(raw);
   if (url.protocol !== "https:") return "blocked: webhook URLs must use https";
   if (url.username || url.password) return "blocked: webhook URLs must not carry credentials";
+  const portRefusal = portBlockReason(url, allowedPorts);
+  if (portRefusal) return `blocked: ${portRefusal}`;
   const literal = urlHostAddress(url);
   const reason = literal ? addressBlockReason(literal, allowedCidrs) : null;
   return reason ? `blocked: ${reason}` : null;

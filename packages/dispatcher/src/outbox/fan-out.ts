@@ -1,5 +1,6 @@
 import { type Db, newId, subscribesTo } from "@paygate/shared";
 import { sql } from "kysely";
+import type { QueuedDelivery } from "../queue/delivery-queue.ts";
 
 /**
  * The outbox relay's transaction: take events not yet relayed, write one pending delivery per enabled, live
@@ -10,7 +11,7 @@ import { sql } from "kysely";
 export async function fanOutEvents(
   db: Db,
   batchSize: number,
-): Promise<{ events: number; deliveries: string[] }> {
+): Promise<{ events: number; deliveries: QueuedDelivery[] }> {
   return db.transaction().execute(async (trx) => {
     const events = await trx
       .selectFrom("events")
@@ -54,8 +55,9 @@ export async function fanOutEvents(
             .onConflict((conflict) =>
               conflict.columns(["event_id", "endpoint_id"]).where(sql<boolean>`not manual`).doNothing(),
             )
-            .returning("id")
+            .returning(["id", "event_id"])
             .execute();
+    const merchantOf = new Map(events.map((event) => [event.id, event.merchant_id]));
     await trx
       .updateTable("events")
       .set({ relayed_at: now })
@@ -65,19 +67,23 @@ export async function fanOutEvents(
         events.map((event) => event.id),
       )
       .execute();
-    return { events: events.length, deliveries: created.map(({ id }) => id) };
+    return {
+      events: events.length,
+      deliveries: created.map(({ id, event_id }) => ({ id, merchantId: merchantOf.get(event_id)! })),
+    };
   });
 }
 
 /** Deliveries PostgreSQL says are owed now; the sweep (re-)adds them to the queue, where existing jobs stay put. */
-export async function dueDeliveryIds(db: Db, now: Date, limit: number): Promise<string[]> {
+export async function dueDeliveries(db: Db, now: Date, limit: number): Promise<QueuedDelivery[]> {
   const rows = await db
-    .selectFrom("deliveries")
-    .select("id")
-    .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", now)
-    .orderBy("next_attempt_at")
+    .selectFrom("deliveries as d")
+    .innerJoin("webhook_endpoints as e", "e.id", "d.endpoint_id")
+    .select(["d.id", "e.merchant_id"])
+    .where("d.status", "=", "pending")
+    .where("d.next_attempt_at", "<=", now)
+    .orderBy("d.next_attempt_at")
     .limit(limit)
     .execute();
-  return rows.map(({ id }) => id);
+  return rows.map(({ id, merchant_id }) => ({ id, merchantId: merchant_id }));
 }

@@ -50,17 +50,39 @@ export function createDeliveryQueue(connection: ConnectionOptions, prefix: strin
   });
 }
 
-/** Adds jobs for deliveries; ids already in Redis (waiting, delayed or active) are left as they are. */
+/** A delivery to queue, with the merchant it is fair to. */
+export interface QueuedDelivery {
+  id: string;
+  merchantId: string;
+}
+
+/** BullMQ's highest priority number (2^21). */
+const LOWEST_PRIORITY = 2_097_152;
+
+/**
+ * Adds jobs for deliveries; ids already in Redis (waiting, delayed or active) are left as they are.
+ *
+ * Fair order (contract section 8): a job's priority is its rank among the same merchant's deliveries in the
+ * batch (BullMQ serves lower numbers first, FIFO within one). A merchant whose thousand events fan out to 16
+ * endpoints gets priorities 1..16,000; another merchant's next delivery, queued later with priority 1, is
+ * served before nearly all of that backlog instead of after it. The number stays with the job when it is
+ * delayed (a retry or a slot wait), so a backlog keeps its place behind newcomers.
+ */
 export async function enqueueDeliveries(
   queue: Queue<DeliveryJob>,
-  deliveryIds: readonly string[],
+  deliveries: readonly QueuedDelivery[],
 ): Promise<void> {
-  if (deliveryIds.length === 0) return;
+  if (deliveries.length === 0) return;
+  const rank = new Map<string, number>();
   await queue.addBulk(
-    deliveryIds.map((deliveryId) => ({
-      name: DELIVER_JOB,
-      data: { deliveryId },
-      opts: { ...deliveryJobOptions, jobId: deliveryId },
-    })),
+    deliveries.map(({ id, merchantId }) => {
+      const priority = Math.min((rank.get(merchantId) ?? 0) + 1, LOWEST_PRIORITY);
+      rank.set(merchantId, priority);
+      return {
+        name: DELIVER_JOB,
+        data: { deliveryId: id },
+        opts: { ...deliveryJobOptions, jobId: id, priority },
+      };
+    }),
   );
 }

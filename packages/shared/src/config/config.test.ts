@@ -22,8 +22,22 @@ describe("loadConfig", () => {
       publicUrl: "http://localhost:3000",
       env: "production",
       rates: { provider: "none", fixed: [] },
-      webhooks: { retryScheduleSeconds: defaultRetryScheduleSeconds, allowedCidrs: [] },
+      webhooks: {
+        retryScheduleSeconds: defaultRetryScheduleSeconds,
+        allowedCidrs: [],
+        allowedPorts: [443, 8443],
+        maxEndpoints: 16,
+      },
     });
+  });
+
+  it("parses webhook ports and the endpoint cap, refusing nonsense", () => {
+    const config = loadConfig({ WEBHOOK_ALLOWED_PORTS: "443, 9443", MAX_WEBHOOK_ENDPOINTS: "4" });
+    expect(config.webhooks).toMatchObject({ allowedPorts: [443, 9443], maxEndpoints: 4 });
+    for (const ports of ["", "443,https", "70000", "0"]) {
+      expect(problemsOf({ WEBHOOK_ALLOWED_PORTS: ports })).toContain("WEBHOOK_ALLOWED_PORTS");
+    }
+    expect(problemsOf({ MAX_WEBHOOK_ENDPOINTS: "0" })).toContain("MAX_WEBHOOK_ENDPOINTS");
   });
 
   it("offers the anvil chain only in development or test, or with RPC_URL_ANVIL set", () => {

@@ -102,6 +102,24 @@ const environmentSchema = z.object({
         z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), "expected CIDRs, e.g. 10.0.0.0/8,fd00::/8"),
       ),
     ),
+  // contract section 8: webhooks go to 443 and 8443 only outside development
+  WEBHOOK_ALLOWED_PORTS: z
+    .string()
+    .default("443,8443")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^\d{1,5}$/, "expected ports, e.g. 443,8443"))
+        .min(1, "expected ports, e.g. 443,8443")
+        .transform((ports) => ports.map(Number)),
+    )
+    .refine((ports) => ports.every((port) => port >= 1 && port <= 65_535), "ports are 1 to 65535"),
+  MAX_WEBHOOK_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(16),
 });
 
 /**
@@ -138,7 +156,14 @@ export interface Config {
     provider: "none" | "fixed" | "coingecko" | "kraken" | "coinbase";
     fixed: { asset: string; fiat: string; rate: string }[];
   };
-  webhooks: { retryScheduleSeconds: number[]; allowedCidrs: string[] };
+  webhooks: {
+    retryScheduleSeconds: number[];
+    allowedCidrs: string[];
+    /** Ports a webhook URL may use outside development. */
+    allowedPorts: number[];
+    /** Endpoints one merchant may register. */
+    maxEndpoints: number;
+  };
   /** Proxies (IPs, CIDRs, loopback/linklocal/uniquelocal) whose X-Forwarded-For counts; empty: none. */
   trustProxy: string[];
 }
@@ -179,6 +204,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: {
       retryScheduleSeconds: values.WEBHOOK_RETRY_SCHEDULE ?? defaultRetryScheduleSeconds,
       allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
+      allowedPorts: values.WEBHOOK_ALLOWED_PORTS,
+      maxEndpoints: values.MAX_WEBHOOK_ENDPOINTS,
     },
     trustProxy: values.TRUST_PROXY,
   };

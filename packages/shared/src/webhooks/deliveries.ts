@@ -33,6 +33,17 @@ export interface DeliveryAttemptObject {
   at: string;
 }
 
+/**
+ * Where a delivery stands, for operators: `queued` (not tried yet), `retrying` (tried, failed, a retry is
+ * scheduled), `dead_letter` (failed for good: listed and redeliverable) or `succeeded`.
+ */
+export type DeliveryState = "queued" | "retrying" | "dead_letter" | "succeeded";
+
+export function deliveryState(status: DeliveryStatus, attempts: number): DeliveryState {
+  if (status === "pending") return attempts > 0 ? "retrying" : "queued";
+  return status === "failed" ? "dead_letter" : "succeeded";
+}
+
 export interface DeliveryObject {
   id: string;
   object: "delivery";
@@ -42,6 +53,7 @@ export interface DeliveryObject {
   endpoint: string;
   url: string;
   status: DeliveryStatus;
+  state: DeliveryState;
   manual: boolean;
   attempts: number;
   last_status_code: number | null;
@@ -245,11 +257,19 @@ export async function recoverEndpoint(
   return { object: "recovery", deliveries: created.length };
 }
 
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  /**
+   * Only deliveries that have failed: dead letters and those still retrying after a failed attempt (during an
+   * outage a delivery retries for about 3 days before it is a dead letter; operators need to see it now).
+   */
+  failing?: boolean;
+  merchantId?: string;
+  limit: number;
+}
+
 /** Deliveries across merchants for operators (`paygate deliveries list`), newest first. */
-export async function listDeliveries(
-  db: Db,
-  filter: { status?: DeliveryStatus; merchantId?: string; limit: number },
-): Promise<DeliveryObject[]> {
+export async function listDeliveries(db: Db, filter: DeliveryFilter): Promise<DeliveryObject[]> {
   let query = db
     .selectFrom("deliveries as d")
     .innerJoin("events as ev", "ev.id", "d.event_id")
@@ -275,6 +295,14 @@ export async function listDeliveries(
       "d.created_at",
     ]);
   if (filter.status) query = query.where("d.status", "=", filter.status);
+  if (filter.failing) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("d.status", "=", "failed"),
+        eb.and([eb("d.status", "=", "pending"), eb("d.attempt_count", ">", 0)]),
+      ]),
+    );
+  }
   if (filter.merchantId) query = query.where("ev.merchant_id", "=", filter.merchantId);
   const rows = await query
     .orderBy("d.created_at", "desc")
@@ -290,6 +318,7 @@ export async function listDeliveries(
     endpoint: row.endpoint_id,
     url: row.url,
     status: row.status,
+    state: deliveryState(row.status, row.attempt_count),
     manual: row.manual,
     attempts: row.attempt_count,
     last_status_code: row.status_code,

@@ -6,7 +6,12 @@ import { InvalidRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { checkWebhookUrl, type WebhookUrlPolicy } from "./address-policy.ts";
 import { WEBHOOK_EVENT_TYPES } from "./event-types.ts";
-import { MAX_OLD_SECRETS, newWebhookSecret, SECRET_OVERLAP_MS } from "./secrets.ts";
+import {
+  MAX_OLD_SECRETS,
+  newWebhookSecret,
+  purgeExpiredWebhookSecrets,
+  SECRET_OVERLAP_MS,
+} from "./secrets.ts";
 
 export interface EndpointObject {
   id: string;
@@ -34,6 +39,19 @@ export interface EndpointUpdate {
   description?: string;
 }
 
+/** Contract section 8: a merchant registers at most this many endpoints (`MAX_WEBHOOK_ENDPOINTS`). */
+export const MAX_WEBHOOK_ENDPOINTS = 16;
+
+/** Every event fans out to every endpoint: the cap bounds what one event (or one redelivery) can cost. */
+export class EndpointLimitReachedError extends InvalidRequestError {
+  constructor(limit: number) {
+    super(
+      "endpoint_limit_reached",
+      `a merchant may have at most ${limit} webhook endpoints; delete one before adding another`,
+    );
+  }
+}
+
 const MAX_URL_LENGTH = 2048;
 const MAX_DESCRIPTION_LENGTH = 500;
 
@@ -57,12 +75,22 @@ export async function createEndpoint(
   merchantId: string,
   input: EndpointInput,
   policy: WebhookUrlPolicy,
+  maxEndpoints = MAX_WEBHOOK_ENDPOINTS,
 ): Promise<EndpointObject & { secret: string }> {
   const url = await checkUrl(input.url, policy);
   const eventTypes = checkEventTypes(input.events ?? ["*"]);
   const description = checkDescription(input.description);
   const secret = newWebhookSecret();
   const row = await db.transaction().execute(async (trx) => {
+    // the merchant's row lock serialises concurrent creates, so the count cannot be raced past the cap
+    await trx.selectFrom("merchants").select("id").where("id", "=", merchantId).forUpdate().execute();
+    const { live } = await trx
+      .selectFrom("webhook_endpoints")
+      .select((eb) => eb.fn.countAll<string>().as("live"))
+      .where("merchant_id", "=", merchantId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
+    if (Number(live) >= maxEndpoints) throw new EndpointLimitReachedError(maxEndpoints);
     const endpoint = await trx
       .insertInto("webhook_endpoints")
       .values({ id: newId("we"), merchant_id: merchantId, url, description, event_types: eventTypes })
@@ -189,6 +217,7 @@ export async function rotateEndpointSecret(
     if (retired.length > 0) {
       await trx.updateTable("webhook_secrets").set({ expires_at: now }).where("id", "in", retired).execute();
     }
+    await purgeExpiredWebhookSecrets(trx, now, id);
     await trx
       .insertInto("webhook_secrets")
       .values({ id: newId("whs"), endpoint_id: id, secret })

@@ -10,6 +10,7 @@ import {
   listEndpoints,
   listEventDeliveries,
   listEvents,
+  purgeExpiredWebhookSecrets,
   recoverEndpoint,
   redeliverEvent,
   rotateEndpointSecret,
@@ -67,6 +68,29 @@ describe("webhook endpoints", () => {
     await expect(
       createEndpoint(db, shopA, { url: "https://127.1/" }, { env: "production", allowedCidrs: [] }),
     ).rejects.toMatchObject({ code: "url_not_allowed" });
+  });
+
+  test("a merchant has at most 16 endpoints, even when creating them all at once", async () => {
+    const shop = await merchant("many endpoints");
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        createEndpoint(db, shop, { url: `https://c.example/${i}` }, policy),
+      ),
+    );
+    const created = results.filter((result) => result.status === "fulfilled");
+    expect(created).toHaveLength(16);
+    for (const result of results.filter((result) => result.status === "rejected")) {
+      expect(result.reason).toMatchObject({ code: "endpoint_limit_reached", status: 422 });
+    }
+    await deleteEndpoint(db, shop, created[0]!.value.id);
+    await expect(createEndpoint(db, shop, { url: "https://c.example/again" }, policy)).resolves.toBeDefined();
+    await expect(
+      createEndpoint(db, shop, { url: "https://c.example/more" }, policy, 16),
+    ).rejects.toMatchObject({ code: "endpoint_limit_reached" });
+    // MAX_WEBHOOK_ENDPOINTS configures the cap
+    await expect(
+      createEndpoint(db, shop, { url: "https://c.example/more" }, policy, 17),
+    ).resolves.toBeDefined();
   });
 
   test("another merchant's endpoint is not found, whatever the operation", async () => {
@@ -140,6 +164,36 @@ describe("webhook endpoints", () => {
       .execute();
     expect(signing).toHaveLength(11);
     expect(signing.filter((secret) => secret.expires_at === null)).toHaveLength(1);
+  });
+
+  test("expired secrets are deleted: on rotation for that endpoint, by the purge for every endpoint", async () => {
+    const secretsOf = (endpointId: string) =>
+      db.selectFrom("webhook_secrets").selectAll().where("endpoint_id", "=", endpointId).execute();
+    const rotating = await createEndpoint(db, shopA, { url: "https://a.example/expiring" }, policy);
+    const other = await createEndpoint(db, shopB, { url: "https://b.example/expiring" }, policy);
+    await rotateEndpointSecret(db, shopA, rotating.id);
+    await rotateEndpointSecret(db, shopB, other.id);
+    // both overlaps end (as 24 h later)
+    await db
+      .updateTable("webhook_secrets")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("expires_at", "is not", null)
+      .where("endpoint_id", "in", [rotating.id, other.id])
+      .execute();
+    expect(await secretsOf(rotating.id)).toHaveLength(2);
+    // the 11th rotation retires keys too: none of them stays stored
+    for (let i = 0; i < 12; i += 1) await rotateEndpointSecret(db, shopA, rotating.id);
+    const kept = await secretsOf(rotating.id);
+    expect(kept).toHaveLength(11);
+    expect(kept.every((secret) => secret.expires_at === null || secret.expires_at > new Date())).toBe(true);
+    expect(kept.map((secret) => secret.secret)).not.toContain(rotating.secret);
+
+    expect(await secretsOf(other.id)).toHaveLength(2);
+    expect(await purgeExpiredWebhookSecrets(db)).toBeGreaterThanOrEqual(1);
+    const left = await secretsOf(other.id);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.expires_at).toBeNull();
+    expect(await purgeExpiredWebhookSecrets(db)).toBe(0);
   });
 });
 

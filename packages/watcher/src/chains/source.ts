@@ -26,6 +26,25 @@ export interface Transfer {
 
 export interface ScannedBlock extends BlockHeader {
   transfers: Transfer[];
+  /** What the source saw for a watched address (or could not read at all) and could not turn into a transfer. */
+  skipped?: SkippedObservation[];
+}
+
+/** Why an observation was skipped rather than recorded (the metric's `reason` label). */
+export type SkipReason =
+  | "zero_amount"
+  | "amount_out_of_range"
+  | "malformed"
+  | "malformed_log"
+  | "rejected_by_database";
+
+/** An observation the gateway cannot record: skipped with a warning and a metric, never a stopped chain. */
+export interface SkippedObservation {
+  reason: SkipReason;
+  txHash?: string;
+  index?: number;
+  address?: string;
+  amount?: bigint;
 }
 
 /** Membership test over the watched addresses; the source normalises what it passes (EVM: lower case). */

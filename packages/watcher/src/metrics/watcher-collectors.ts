@@ -76,5 +76,17 @@ export function watcherRegistry(metrics: WatcherMetrics): Registry {
           this.inc({ chain: chain.chain, method }, count);
     },
   });
+  new Counter({
+    name: "paygate_watcher_observations_skipped_total",
+    help: "Chain observations skipped because they cannot be recorded (zero amount, malformed, out of range)",
+    labelNames: ["chain", "reason"],
+    registers,
+    collect() {
+      this.reset();
+      for (const chain of chains())
+        for (const [reason, count] of Object.entries(chain.skippedObservations))
+          this.inc({ chain: chain.chain, reason }, count ?? 0);
+    },
+  });
   return registry;
 }

@@ -1,3 +1,5 @@
+import type { SkipReason } from "../chains/source.ts";
+
 /**
  * Plain counters per chain, read by whoever exports metrics (prom-client collectors read these objects on
  * scrape), so the scanner does not depend on a metrics library.
@@ -15,6 +17,8 @@ export interface ChainMetrics {
   /** Polls that failed (RPC or database) and were retried after a backoff. */
   pollFailures: number;
   reorgs: number;
+  /** Observations skipped because they cannot be recorded (a 0-sat output, a malformed log), by reason. */
+  skippedObservations: Partial<Record<SkipReason, number>>;
   /** Wall time of the last scanned range. */
   lastScanMs: number;
 }
@@ -34,6 +38,7 @@ export function chainMetrics(chain: string): ChainMetrics {
     rpcCalls: {},
     pollFailures: 0,
     reorgs: 0,
+    skippedObservations: {},
     lastScanMs: 0,
   };
 }

@@ -98,7 +98,13 @@ export async function scanWhileLocked(
 ): Promise<void> {
   const { db, source, logger, metrics } = options;
   const chain = source.chain;
-  const effects: EffectsContext = { db, reconcile: options.reconcile, chain: chain.id, logger };
+  const effects: EffectsContext = {
+    db,
+    reconcile: options.reconcile,
+    chain: chain.id,
+    logger,
+    skippedObservations: metrics.skippedObservations,
+  };
   const watched = watchedAddresses(db, chain.id, source.addressKey);
   const mempoolWatch: MempoolWatch = {
     has: (key) => watched.has(key),

@@ -1,8 +1,8 @@
 import type { PaymentObservation } from "@paygate/shared";
-import { reconcileIntent } from "@paygate/shared";
 import { sql } from "kysely";
 import type { MempoolTransfer } from "../chains/source.ts";
-import { type EffectsContext, vanishedObservation } from "./record-transfers.ts";
+import { type EffectsContext, reconcileOrSkip, vanishedObservation } from "./record-transfers.ts";
+import { recordableTransfers } from "./unrecordable.ts";
 
 const keyOf = (txHash: string, index: number) => `${txHash}:${index}`;
 
@@ -42,9 +42,10 @@ export async function mempoolAddresses(effects: EffectsContext): Promise<string[
  */
 export async function recordMempool(
   effects: EffectsContext,
-  transfers: readonly MempoolTransfer[],
+  seen: readonly MempoolTransfer[],
 ): Promise<void> {
   const { db, chain } = effects;
+  const transfers = recordableTransfers(effects, seen);
   const now = effects.reconcile.now?.() ?? new Date();
   const listed = new Set(transfers.map((transfer) => keyOf(transfer.txHash, transfer.index)));
   const observations = new Map<string, PaymentObservation[]>();
@@ -105,7 +106,7 @@ export async function recordMempool(
   }
 
   for (const [intentId, intentObservations] of [...observations].sort(([a], [b]) => a.localeCompare(b))) {
-    await reconcileIntent(db, effects.reconcile, {
+    await reconcileOrSkip(effects, {
       intentId,
       observations: intentObservations,
       cause: `${chain} mempool`,

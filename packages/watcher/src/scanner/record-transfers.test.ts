@@ -131,16 +131,26 @@ describe("recordBlocks", () => {
 
   it("rejects when one intent's reconcile fails; a replay completes the range, each event once", async () => {
     const intents = await Promise.all(Array.from({ length: 12 }, () => seedIntent()));
-    const bad = intents[5]!;
-    // a zero amount breaks the payments table's check constraint: that intent's transaction fails
-    const paid = (badAmount: bigint) =>
-      new Map([
-        [1011n, intents.map((intent, i) => transfer(intent, 100 + i, intent === bad ? badAmount : ONE_ETH))],
-      ]);
-    await expect(recordBlocks(effects(), blocksOf(1011n, 1012n, paid(0n)))).rejects.toThrow();
-    expect(await statusOf(bad.id)).toBe("awaiting_payment");
+    const paid = new Map([[1011n, intents.map((intent, i) => transfer(intent, 100 + i))]]);
+    // one reconcile fails as a lost connection would (the clock is read inside each reconcile); bad chain data
+    // no longer can: it is skipped (see below)
+    const failing = effects();
+    let reads = 0;
+    failing.reconcile = {
+      ...failing.reconcile,
+      now: () => {
+        reads += 1;
+        if (reads === 6) throw new Error("connection terminated unexpectedly");
+        return new Date();
+      },
+    };
+    await expect(recordBlocks(failing, blocksOf(1011n, 1012n, paid))).rejects.toThrow(
+      "connection terminated",
+    );
+    const statuses = await Promise.all(intents.map((intent) => statusOf(intent.id)));
+    expect(statuses.filter((status) => status === "awaiting_payment").length).toBeGreaterThanOrEqual(1);
 
-    await recordBlocks(effects(), blocksOf(1011n, 1012n, paid(ONE_ETH)));
+    await recordBlocks(effects(), blocksOf(1011n, 1012n, paid));
     for (const intent of intents) {
       expect(await eventsOf(intent.id)).toEqual(["payment.pending", "payment.confirmed"]);
     }
@@ -188,5 +198,50 @@ describe("confirmPendingPayments", () => {
 
     await confirmPendingPayments(effects(), 2005n, { onlyChangeable: true });
     expect(await eventsOf(five.id)).toEqual(["payment.pending", "payment.confirmed"]);
+  });
+});
+
+describe("observations that cannot be recorded", () => {
+  it("are skipped and counted by reason, and the real payment beside them is recorded", async () => {
+    const intent = await seedIntent();
+    const other = await seedIntent();
+    const skippedObservations = {};
+    const context = { ...effects(), skippedObservations };
+    const huge = 6n * 10n ** 77n; // fits numeric(78, 0) alone; two of them overflow the intent's total
+    const bad: Transfer[] = [
+      transfer(intent, 1, 0n),
+      transfer(intent, 2, 10n ** 78n),
+      transfer(intent, 3, -1n),
+      { ...transfer(intent, 4), index: -1 },
+      { ...transfer(intent, 5), txHash: "" },
+      transfer(other, 6, huge),
+      transfer(other, 7, huge),
+    ];
+    const blocks = blocksOf(7001n, 7001n, new Map([[7001n, [...bad, transfer(intent, 8)]]]));
+    blocks[0]!.skipped = [{ reason: "malformed_log", txHash: hashOf(9n), index: 2 }];
+    await recordBlocks(context, blocks);
+
+    const payments = await database.db
+      .selectFrom("payments")
+      .select(["intent_id", "tx_hash", "amount"])
+      .where("intent_id", "in", [intent.id, other.id])
+      .orderBy("tx_hash")
+      .execute();
+    expect(payments.map((payment) => [payment.intent_id, payment.tx_hash, BigInt(payment.amount)])).toEqual([
+      [other.id, hashOf(1_000_006n), huge],
+      [intent.id, hashOf(1_000_008n), ONE_ETH],
+    ]);
+    expect(skippedObservations).toEqual({
+      zero_amount: 1,
+      amount_out_of_range: 2,
+      malformed: 2,
+      malformed_log: 1,
+      rejected_by_database: 1,
+    });
+    // replaying the range changes nothing
+    await recordBlocks(context, blocks);
+    expect(
+      await database.db.selectFrom("payments").where("intent_id", "in", [intent.id, other.id]).execute(),
+    ).toHaveLength(2);
   });
 });

@@ -4,11 +4,13 @@ import {
   type PaymentObservation,
   type PaymentRow,
   type ReconcileContext,
+  type ReconcileRequest,
   reconcileIntent,
 } from "@paygate/shared";
 import { sql } from "kysely";
-import type { ScannedBlock } from "../chains/source.ts";
+import type { ScannedBlock, SkipReason } from "../chains/source.ts";
 import { forEachBounded } from "./bounded-concurrency.ts";
+import { isUnstorableDataError, recordableTransfers, reportSkipped } from "./unrecordable.ts";
 
 /**
  * Intents reconciled at once by the scanner. Each reconcile is one transaction that locks only its own intent
@@ -28,6 +30,8 @@ export interface EffectsContext {
   reconcile: ReconcileContext;
   chain: string;
   logger: Logger;
+  /** Counts skipped observations by reason (the chain's metrics); they are logged either way. */
+  skippedObservations?: Partial<Record<SkipReason, number>>;
 }
 
 /**
@@ -55,8 +59,16 @@ export async function recordBlocks(
     observations.set(intentId, entry);
   };
 
+  const recordable = new Map(
+    blocks.map((block) => {
+      for (const skipped of block.skipped ?? []) reportSkipped(effects, skipped);
+      return [block, recordableTransfers(effects, block.transfers)] as const;
+    }),
+  );
   const addresses = [
-    ...new Set(blocks.flatMap((block) => block.transfers.map((transfer) => transfer.address))),
+    ...new Set(
+      [...recordable.values()].flatMap((transfers) => transfers.map((transfer) => transfer.address)),
+    ),
   ];
   const intents =
     addresses.length === 0
@@ -70,7 +82,7 @@ export async function recordBlocks(
   const intentAt = new Map(intents.map((intent) => [intent.address, intent]));
   const seen = new Set<string>();
   for (const block of blocks) {
-    for (const transfer of block.transfers) {
+    for (const transfer of recordable.get(block)!) {
       const intent = intentAt.get(transfer.address);
       if (!intent) continue;
       if (intent.asset !== transfer.asset) {
@@ -119,7 +131,7 @@ export async function recordBlocks(
 
   const byIntent = [...observations].sort(([a], [b]) => a.localeCompare(b));
   await forEachBounded(byIntent, RECONCILE_CONCURRENCY, ([intentId, entry]) =>
-    reconcileIntent(db, effects.reconcile, {
+    reconcileOrSkip(effects, {
       intentId,
       observations: entry.observations,
       cause: entry.cause,
@@ -128,6 +140,34 @@ export async function recordBlocks(
     }),
   );
   return new Set(observations.keys());
+}
+
+/**
+ * `reconcileIntent`, except that observations PostgreSQL cannot store (an amount that passed the checks above
+ * but overflows a sum, a value a constraint refuses) are skipped rather than retried forever: on such an
+ * error the observations are reconciled one at a time, and the ones refused again are reported and dropped.
+ * Other errors (a lost connection) still reject, and the range is retried.
+ */
+export async function reconcileOrSkip(effects: EffectsContext, request: ReconcileRequest): Promise<void> {
+  try {
+    await reconcileIntent(effects.db, effects.reconcile, request);
+    return;
+  } catch (error) {
+    if (!isUnstorableDataError(error) || !request.observations?.length) throw error;
+  }
+  for (const observation of request.observations) {
+    try {
+      await reconcileIntent(effects.db, effects.reconcile, { ...request, observations: [observation] });
+    } catch (error) {
+      if (!isUnstorableDataError(error)) throw error;
+      reportSkipped(effects, {
+        reason: "rejected_by_database",
+        txHash: observation.txHash,
+        index: observation.index,
+        amount: observation.amount,
+      });
+    }
+  }
 }
 
 /** A reorg orphaned every block above `ancestor`: the payments they held left the chain. */

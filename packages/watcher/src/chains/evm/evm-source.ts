@@ -5,6 +5,7 @@ import {
   type ChainSource,
   InconsistentRangeError,
   type ScannedBlock,
+  type SkippedObservation,
   type Transfer,
 } from "../source.ts";
 import {
@@ -67,10 +68,16 @@ export function createEvmSource(chain: Chain, transport: Transport): ChainSource
       });
       const hashAt = new Map(blocks.map((block) => [block.number, block.hash as string]));
       const transfers = new Map<bigint, Transfer[]>(blocks.map((block) => [block.number, []]));
+      const skipped = new Map<bigint, SkippedObservation[]>(blocks.map((block) => [block.number, []]));
 
       if (native) {
         const candidates = blocks.flatMap((block) =>
-          matchNativeTransactions(block.transactions, watched).map((candidate) => ({ ...candidate, block })),
+          matchNativeTransactions(block.transactions, watched, skipped.get(block.number)).map(
+            (candidate) => ({
+              ...candidate,
+              block,
+            }),
+          ),
         );
         const receipts = await Promise.all(
           candidates.map(({ txHash }) => client.getTransactionReceipt({ hash: txHash as Hash })),
@@ -103,7 +110,8 @@ export function createEvmSource(chain: Chain, transport: Transport): ChainSource
         });
       }
 
-      for (const match of matchTokenTransfers(logs, watched)) {
+      const skippedLogs: (SkippedObservation & { blockNumber: bigint | null })[] = [];
+      for (const match of matchTokenTransfers(logs, watched, skippedLogs)) {
         if (hashAt.get(match.blockNumber) !== match.blockHash)
           throw fail(`log of ${match.txHash} is off-chain`);
         transfers.get(match.blockNumber)!.push({
@@ -115,6 +123,10 @@ export function createEvmSource(chain: Chain, transport: Transport): ChainSource
         });
       }
 
+      for (const { blockNumber, ...skip } of skippedLogs) {
+        (skipped.get(blockNumber ?? from) ?? skipped.get(from)!).push(skip);
+      }
+
       return blocks.map(
         (block): ScannedBlock => ({
           number: block.number,
@@ -122,6 +134,7 @@ export function createEvmSource(chain: Chain, transport: Transport): ChainSource
           parentHash: block.parentHash,
           timestamp: new Date(Number(block.timestamp) * 1000),
           transfers: transfers.get(block.number)!,
+          skipped: skipped.get(block.number)!,
         }),
       );
     },

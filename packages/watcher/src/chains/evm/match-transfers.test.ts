@@ -27,6 +27,34 @@ describe("matchNativeTransactions", () => {
   });
 });
 
+describe("what cannot count is reported, not dropped silently", () => {
+  it("a 0-value transaction to a watched address, a 0-value Transfer log, a log the ABI does not decode", () => {
+    const skipped: unknown[] = [];
+    matchNativeTransactions([{ hash: "0x3", to: watchedAddress, value: 0n }], watched, skipped as never);
+    const base = {
+      address: "0xToken",
+      blockHash: "0xb",
+      blockNumber: 7n,
+      transactionHash: "0xt",
+      removed: false,
+    };
+    matchTokenTransfers(
+      [
+        { ...base, logIndex: 1, args: { to: checksummed, value: 0n } },
+        { ...base, logIndex: 2, args: {} },
+        { ...base, logIndex: 3, args: { to: other, value: 0n } },
+      ],
+      watched,
+      skipped as never,
+    );
+    expect(skipped).toEqual([
+      { reason: "zero_amount", txHash: "0x3", index: 0, address: watchedAddress, amount: 0n },
+      { reason: "zero_amount", txHash: "0xt", index: 1, blockNumber: 7n, address: checksummed, amount: 0n },
+      { reason: "malformed_log", txHash: "0xt", index: 2, blockNumber: 7n },
+    ]);
+  });
+});
+
 describe("matchTokenTransfers", () => {
   const log = (overrides: Partial<TokenTransferLog>): TokenTransferLog => ({
     address: "0xToken",

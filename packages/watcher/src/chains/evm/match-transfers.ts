@@ -1,4 +1,4 @@
-import type { AddressFilter } from "../source.ts";
+import type { AddressFilter, SkippedObservation } from "../source.ts";
 
 /**
  * Deciding which parts of an EVM block pay a watched address. Pure: the RPC calls live in `evm-source.ts`.
@@ -38,11 +38,17 @@ export interface TokenMatch {
 export function matchNativeTransactions(
   transactions: readonly { hash: string; to: string | null; value: bigint }[],
   watched: AddressFilter,
+  /** Receives what reached a watched address but cannot count (a 0-value transaction). */
+  skipped: SkippedObservation[] = [],
 ): NativeCandidate[] {
   const candidates: NativeCandidate[] = [];
   for (const tx of transactions) {
-    if (tx.to === null || tx.value === 0n) continue;
-    if (watched.has(tx.to.toLowerCase())) candidates.push({ txHash: tx.hash, to: tx.to, amount: tx.value });
+    if (tx.to === null || !watched.has(tx.to.toLowerCase())) continue;
+    if (tx.value === 0n) {
+      skipped.push({ reason: "zero_amount", txHash: tx.hash, index: 0, address: tx.to, amount: 0n });
+      continue;
+    }
+    candidates.push({ txHash: tx.hash, to: tx.to, amount: tx.value });
   }
   return candidates;
 }
@@ -51,14 +57,35 @@ export function matchNativeTransactions(
  * ERC-20 `Transfer` logs to a watched address. Only logs of successful transactions exist, so no receipt is
  * needed; `removed` logs (a reorg seen by the node) and zero-value transfers never count.
  */
-export function matchTokenTransfers(logs: readonly TokenTransferLog[], watched: AddressFilter): TokenMatch[] {
+export function matchTokenTransfers(
+  logs: readonly TokenTransferLog[],
+  watched: AddressFilter,
+  /**
+   * Receives logs that cannot count: a 0-value transfer to a watched address, and a log the `Transfer` ABI
+   * does not decode (wrong topic count or data: a non-standard token emitting the same topic).
+   */
+  skipped: (SkippedObservation & { blockNumber: bigint | null })[] = [],
+): TokenMatch[] {
   const matches: TokenMatch[] = [];
   for (const log of logs) {
+    if (log.removed) continue;
     const { to, value } = log.args;
-    if (log.removed || to === undefined || value === undefined || value === 0n) continue;
+    const where = {
+      txHash: log.transactionHash ?? undefined,
+      index: log.logIndex ?? undefined,
+      blockNumber: log.blockNumber,
+    };
+    if (typeof to !== "string" || typeof value !== "bigint") {
+      skipped.push({ reason: "malformed_log", ...where });
+      continue;
+    }
     if (log.blockHash === null || log.blockNumber === null) continue;
     if (log.transactionHash === null || log.logIndex === null) continue;
     if (!watched.has(to.toLowerCase())) continue;
+    if (value === 0n) {
+      skipped.push({ reason: "zero_amount", ...where, address: to, amount: 0n });
+      continue;
+    }
     matches.push({
       blockNumber: log.blockNumber,
       blockHash: log.blockHash,
