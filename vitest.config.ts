@@ -22,7 +22,7 @@ if (!("groupBy" in Map)) {
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.ts"],
     // Every test file owns its database, Redis prefix and Anvil port, so files run in parallel safely.
     pool: "forks",
     testTimeout: 30_000,

@@ -1,6 +1,8 @@
 import type { Db } from "../../packages/shared/src/index.ts";
+import type { IntentFacts, PaymentFacts } from "./expected-events.ts";
 import { expectedIntent, type PaidTransfer } from "./expected-state.ts";
 import type { ReceivedWebhook } from "./flaky-receiver.ts";
+import { checkIntentEvents } from "./oracle.ts";
 import type { Inclusion, SentPayment } from "./payer.ts";
 
 export interface PlannedIntent {
@@ -25,6 +27,8 @@ export interface SoakFindings {
     invalidSignatures: number;
     lost: number;
     deliveriesOpen: number;
+    /** Intents whose delivered events are exactly what the plan and the chain say they must be. */
+    eventSetsMatched: number;
   };
 }
 
@@ -39,6 +43,8 @@ export async function checkSoak(input: {
   payments: readonly SentPayment[];
   inclusions: ReadonlyMap<string, Inclusion | undefined>;
   received: readonly ReceivedWebhook[];
+  /** Chain times (ms) at which a reorg dropped each payment, by transaction hash. */
+  drops: ReadonlyMap<string, readonly number[]>;
   now: number;
 }): Promise<SoakFindings> {
   const { db } = input;
@@ -158,6 +164,16 @@ export async function checkSoak(input: {
     violations.push(`delivery ${delivery.id} of ${delivery.event_id} is ${delivery.status}`);
   if (open.length > 10) violations.push(`... and ${open.length - 10} more deliveries not succeeded`);
 
+  const oracle = checkIntentEvents(
+    input.intents.map((intent) => ({
+      id: intent.id,
+      label: `${intent.id} (${intent.kind} ${intent.asset})`,
+      facts: intentFacts(intent, input),
+    })),
+    input.received,
+  );
+  violations.push(...oracle.violations);
+
   const duplicates = [...accepted.values()].reduce((sum, n) => sum + n - 1, 0);
   return {
     violations,
@@ -173,6 +189,38 @@ export async function checkSoak(input: {
       invalidSignatures,
       lost: lost.length,
       deliveriesOpen: open.length,
+      eventSetsMatched: oracle.matched,
     },
   };
+}
+
+/** What the chain and the soak's own record say about an intent, for the event oracle. */
+function intentFacts(
+  intent: PlannedIntent,
+  input: Pick<Parameters<typeof checkSoak>[0], "payments" | "inclusions" | "drops" | "now">,
+): IntentFacts {
+  const payments: PaymentFacts[] = [];
+  for (const payment of input.payments) {
+    const inclusion = input.inclusions.get(payment.hash);
+    // a payment not on the chain is a violation of its own (above); it makes no events once healed
+    if (payment.intentId !== intent.id || !inclusion?.success) continue;
+    const drops = input.drops.get(payment.hash) ?? [];
+    const finalLate = inclusion.minedAt > intent.expiresAt;
+    payments.push({
+      id: payment.hash.toLowerCase(),
+      amount: payment.amount,
+      // its first block was at or before the first drop: on time if that was; else only the final block is known
+      firstMined:
+        drops.length === 0
+          ? finalLate
+            ? "late"
+            : "on-time"
+          : drops[0]! <= intent.expiresAt
+            ? "on-time"
+            : "either",
+      finalLate,
+      drops: drops.map((at) => ({ afterExpiry: at > intent.expiresAt })),
+    });
+  }
+  return { amountDue: intent.amountDue, expired: input.now > intent.expiresAt, payments };
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { RedisServer } from "../../bench/support/redis-server.ts";
 import type { Payer } from "./payer.ts";
 import type { Random } from "./random.ts";
-import type { ServiceName, Services } from "./services.ts";
+import type { ServiceRole, Services } from "./services.ts";
 
 export type FaultKind =
   | "kill-api"
@@ -59,7 +59,10 @@ export function injectFaults(targets: FaultTargets, random: Random, gapMs: [numb
       case "kill-api":
       case "kill-watcher":
       case "kill-dispatcher": {
-        const name = kind.slice("kill-".length) as ServiceName;
+        // any one instance of the role: the active watcher or the standby, either API, either dispatcher
+        const role = kind.slice("kill-".length) as ServiceRole;
+        const { name } = random.pick(targets.services.instances.filter((instance) => instance.role === role));
+        targets.log(`killing ${name}`);
         await targets.services.kill(name);
         await delay(random.int(200, 2000));
         targets.services.start(name);

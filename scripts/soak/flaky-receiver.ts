@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
   type: string;
   intentId: string | undefined;
   sequence: number | undefined;
+  /** The transaction hash of the payment that caused it (payment events carry one). */
+  payment: string | undefined;
   /** What the `standardwebhooks` library said about the signature. */
   valid: boolean;
   /** 200, 500 (injected failure) or 0 (held past the dispatcher's 15 s timeout, then dropped). */
@@ -69,6 +71,7 @@ export async function startFlakyReceiver(random: Random, logFile: string): Promi
         type: event?.type ?? "",
         intentId: event?.data?.payment_intent?.id,
         sequence: event?.data?.sequence,
+        payment: event?.data?.payment?.tx_hash?.toLowerCase(),
         valid,
         answer,
       };
@@ -107,7 +110,7 @@ export async function startFlakyReceiver(random: Random, logFile: string): Promi
 interface EventBody {
   id?: string;
   type?: string;
-  data?: { payment_intent?: { id?: string }; sequence?: number };
+  data?: { payment_intent?: { id?: string }; payment?: { tx_hash?: string }; sequence?: number };
 }
 
 function parse(body: string): EventBody | undefined {

@@ -36,6 +36,8 @@ export interface Payer {
   /** Sends again every payment missing from the chain; returns how many. */
   resendDropped(): Promise<number>;
   payments: SentPayment[];
+  /** Each time a payment was found missing from the chain (a reorg dropped it): the head's block time, ms. */
+  drops: Map<Hash, number[]>;
   /** Where each payment is now, from the node. */
   inclusions(): Promise<Map<Hash, Inclusion | undefined>>;
 }
@@ -50,6 +52,7 @@ export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<P
   await anvil.mine(5);
   let nonce = await anvil.publicClient.getTransactionCount({ address: account.address });
   const payments: SentPayment[] = [];
+  const drops = new Map<Hash, number[]>();
   const waiting = new Set<(block: bigint) => void>();
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -60,14 +63,21 @@ export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<P
 
   async function resend(): Promise<number> {
     let sent = 0;
+    let headTime: number | undefined;
     for (const payment of payments) {
       if (await included(payment.hash)) continue;
-      await anvil.walletClient
+      headTime ??= Number((await anvil.publicClient.getBlock()).timestamp) * 1000;
+      const accepted = await anvil.walletClient
         .sendRawTransaction({ serializedTransaction: payment.raw })
-        .catch((error: unknown) => {
-          // already known to the node's pool: it is mined with the next block
-          if (!/already|known/i.test(String(error))) throw error;
-        });
+        .then(
+          () => true,
+          (error: unknown) => {
+            // already known to the node's pool: it is mined with the next block, and was counted when dropped
+            if (!/already|known/i.test(String(error))) throw error;
+            return false;
+          },
+        );
+      if (accepted) drops.set(payment.hash, [...(drops.get(payment.hash) ?? []), headTime]);
       sent++;
     }
     return sent;
@@ -84,6 +94,7 @@ export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<P
 
   return {
     payments,
+    drops,
     pay: (intentId, asset, to, amount) =>
       serial(async () => {
         const call =

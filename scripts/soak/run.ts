@@ -26,7 +26,7 @@ import { startFlakyReceiver } from "./flaky-receiver.ts";
 import { createPayer } from "./payer.ts";
 import { type IntentPlan, planIntents, transfersFor } from "./plan.ts";
 import { seededRandom } from "./random.ts";
-import { startServices } from "./services.ts";
+import { type ServiceInstance, startServices } from "./services.ts";
 
 /**
  * `pnpm soak [--intents N] [--seed S] [--timeout-s T]`: the whole gateway as separate processes against Anvil,
@@ -77,16 +77,26 @@ const merchant = await createTestMerchant(database.db, {
   name: "Soak shop",
   evmXpub: HDKey.fromMasterSeed(randomBytes(32)).derive("m/44'/60'/0'").publicExtendedKey,
 });
-const apiPort = await freePort();
-const apiUrl = `http://127.0.0.1:${apiPort}`;
+// scaled out as an operator who outgrew one process runs it: two of each role on one database and one Redis
+const instances: ServiceInstance[] = [];
+for (const n of [1, 2]) {
+  instances.push(
+    {
+      name: `api-${n}`,
+      role: "api",
+      env: { PORT: String(await freePort()), API_OPS_PORT: String(await freePort()) },
+    },
+    { name: `watcher-${n}`, role: "watcher", env: { WATCHER_PORT: String(await freePort()) } },
+    { name: `dispatcher-${n}`, role: "dispatcher", env: { DISPATCHER_PORT: String(await freePort()) } },
+  );
+}
+const apiUrls = instances
+  .filter(({ role }) => role === "api")
+  .map(({ env }) => `http://127.0.0.1:${env.PORT}`);
 const env = {
   DATABASE_URL: database.url,
   REDIS_URL: redis.url,
   PAYGATE_QUEUE_PREFIX: "paygate-soak",
-  PORT: String(apiPort),
-  API_OPS_PORT: String(await freePort()),
-  WATCHER_PORT: String(await freePort()),
-  DISPATCHER_PORT: String(await freePort()),
   PUBLIC_URL: "https://gateway.soak",
   // development: the receiver is plain http on 127.0.0.1, which production rules refuse
   PAYGATE_ENV: "development",
@@ -101,23 +111,31 @@ const env = {
   // ten attempts within a minute: the soak waits minutes, not the contract's three days
   WEBHOOK_RETRY_SCHEDULE: "1,2,3,5,5,8,10,15,20",
 };
-const services = startServices(env, dir);
+const services = startServices(env, instances, dir);
 services.startAll();
-const request = apiClient(apiUrl, merchant.apiKey);
+const clients = apiUrls.map((url) => apiClient(url, merchant.apiKey));
+let calls = 0;
+/** The merchant's requests, spread over both APIs in turn (a load balancer's round robin). */
+const request: ReturnType<typeof apiClient> = (...args) => clients[calls++ % clients.length]!(...args);
 let findings: SoakFindings | undefined;
 let mining = true;
 let exitCode = 1;
 
 try {
-  await until(async () => (await fetch(`${apiUrl}/healthz`)).ok, { timeoutMs: 60_000, message: "the API" });
+  for (const url of apiUrls)
+    await until(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, {
+      // six processes compiling at once on a busy machine: their start is bounded by the run's deadline only
+      timeoutMs: deadline - Date.now(),
+      message: `the API at ${url}`,
+    });
   await until(async () => (await scannedNumber(database.db)) !== undefined, {
-    timeoutMs: 60_000,
+    timeoutMs: deadline - Date.now(),
     message: "the watcher's first scan",
   });
   const endpoint = await request("POST", "/v1/webhook-endpoints", { body: { url: receiver.url } });
   if (endpoint.status !== 201) throw new Error(`endpoint registration: ${endpoint.status} ${endpoint.text}`);
   receiver.setSecret(endpoint.body.secret);
-  log("stack up: api, watcher, dispatcher; endpoint registered");
+  log(`stack up: ${instances.map(({ name }) => name).join(", ")}; endpoint registered`);
 
   // the chain's block time: a block every 400 ms besides the ones each payment mines
   let miningPaused = false;
@@ -196,6 +214,7 @@ try {
       payments: payer.payments,
       inclusions: await payer.inclusions(),
       received: receiver.log,
+      drops: payer.drops,
       now: Date.now(),
     });
   let lastReport = 0;
@@ -227,6 +246,9 @@ try {
     faults: faultCount,
     faultsByKind: faults.injected,
     paymentsDroppedByReorgs: faults.droppedByReorgs,
+    intentsTouchedByReorgs: new Set(
+      payer.payments.filter((payment) => payer.drops.has(payment.hash)).map((payment) => payment.intentId),
+    ).size,
     rpcRequestsFailed: proxy.failed,
     receiverFailures: receiver.log.filter((entry) => entry.answer === 500).length,
     receiverTimeouts: receiver.log.filter((entry) => entry.answer === 0).length,
@@ -244,7 +266,8 @@ try {
   } else {
     process.stdout.write(
       `\nOK: ${summary.intents} intents, ${summary.payments} payments, ${faultCount} faults, ${summary.events} events, ` +
-        `${summary.duplicatesReceived} duplicates received, lost = ${summary.lost}\n`,
+        `${summary.duplicatesReceived} duplicates received, ` +
+        `expected event sets matched ${summary.eventSetsMatched}/${summary.intents}, lost = ${summary.lost}\n`,
     );
     exitCode = 0;
   }
