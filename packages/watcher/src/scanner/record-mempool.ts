@@ -1,5 +1,5 @@
 import type { PaymentObservation } from "@paygate/shared";
-import { reconcileIntent } from "@paygate/shared";
+import { reconcileIntentsInBatches } from "@paygate/shared";
 import { sql } from "kysely";
 import type { MempoolTransfer } from "../chains/source.ts";
 import { type EffectsContext, vanishedObservation } from "./record-transfers.ts";
@@ -104,11 +104,13 @@ export async function recordMempool(
     }
   }
 
-  for (const [intentId, intentObservations] of [...observations].sort(([a], [b]) => a.localeCompare(b))) {
-    await reconcileIntent(db, effects.reconcile, {
+  await reconcileIntentsInBatches(
+    db,
+    effects.reconcile,
+    [...observations].map(([intentId, intentObservations]) => ({
       intentId,
       observations: intentObservations,
       cause: `${chain} mempool`,
-    });
-  }
+    })),
+  );
 }
