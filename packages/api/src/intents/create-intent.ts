@@ -2,7 +2,6 @@ import {
   type Chain,
   type Db,
   deriveDepositAddress,
-  getMerchant,
   type IntentObject,
   InvalidRequestError,
   newId,
@@ -11,11 +10,11 @@ import {
   reserveDerivationIndex,
   walletNetworkFor,
 } from "@paygate/shared";
+import { sql } from "kysely";
 import { quotePrice } from "../quotes/quote.ts";
 import type { RateProvider } from "../rates/index.ts";
 import type { CreateIntentBody } from "../schemas/intents.ts";
 import { offeredAsset } from "./offered-asset.ts";
-import { chainTips } from "./read-intents.ts";
 
 export interface CreateIntentContext {
   db: Db;
@@ -56,7 +55,6 @@ export async function createIntent(
   const now = context.now?.() ?? new Date();
   const expiresAt = new Date(now.getTime() + request.expires_in * 1000);
 
-  const merchant = await getMerchant(context.db, merchantId);
   const reserved = await reserveDerivationIndex(
     context.db,
     merchantId,
@@ -83,7 +81,9 @@ export async function createIntent(
       derivation_index: reserved.index,
       amount_due: quote.amountDue,
       required_confirmations: Math.max(threshold, request.confirmations ?? threshold),
-      underpayment_tolerance_bps: merchant.underpayment_tolerance_bps,
+      // the merchant's settings as of this statement, read inside it rather than by a round trip of its own
+      underpayment_tolerance_bps: (eb) =>
+        eb.selectFrom("merchants").select("underpayment_tolerance_bps").where("id", "=", merchantId),
       price_amount: request.amount,
       price_currency: request.currency,
       quote_rate: quote.rate,
@@ -92,16 +92,16 @@ export async function createIntent(
       order_id: request.order_id ?? null,
       metadata: JSON.stringify(request.metadata ?? {}),
       expires_at: expiresAt,
-      monitoring_ends_at: new Date(expiresAt.getTime() + merchant.monitoring_window_s * 1000),
+      monitoring_ends_at: sql<Date>`${expiresAt}::timestamptz + make_interval(secs => (select monitoring_window_s from merchants where id = ${merchantId}))`,
       created_at: now,
       updated_at: now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const tips = await chainTips(context.db, [chain.id]);
+  // a new intent has no payments, so no confirmation count needs the chain's tip
   return presentIntent(intent, [], {
     chain,
-    tip: tips.get(chain.id) ?? { head: null, finalized: null },
+    tip: { head: null, finalized: null },
     publicUrl: context.publicUrl,
   });
 }

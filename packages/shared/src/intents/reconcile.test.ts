@@ -10,6 +10,7 @@ import {
   type PaymentObservation,
   type ReconcileRequest,
   reconcileIntent,
+  reconcileIntents,
 } from "./reconcile.ts";
 
 const chains = new Map(resolveChains(undefined, {}).map((chain) => [chain.id, chain]));
@@ -375,6 +376,108 @@ describe("reconcileIntent", () => {
 
   it("throws NotFoundError for an unknown intent", async () => {
     await expect(reconcile({ intentId: "pi_missing", cause: "test" })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("reconcileIntents", () => {
+  const batch = (requests: ReconcileRequest[], now = at(120)) =>
+    reconcileIntents(database.db, { chains, publicUrl: "http://localhost:3000", now: () => now }, requests);
+  /** Distinct transactions per intent: a batch must not make two intents share a payment's hash. */
+  const tx = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
+  /** What an intent's history says, without ids and times that differ between two equal histories. */
+  const history = async (intentId: string) => {
+    const { intent, payments, transitions, events } = await snapshot(intentId);
+    return {
+      intent: [intent.status, intent.amount_received, intent.amount_confirmed, intent.event_sequence],
+      payments: payments.map((p) => [p.amount, p.status, p.counted, p.revision]),
+      transitions: transitions.map((t) => [t.from_status, t.to_status, t.reason]),
+      events: events.map((e) => [e.type, e.sequence]),
+    };
+  };
+
+  it("decides each intent exactly as a reconcile of its own would, and a replay of the batch changes nothing", async () => {
+    const alone = [await seedIntent(), await seedIntent(), await seedIntent()];
+    const together = [await seedIntent(), await seedIntent(), await seedIntent()];
+    const requestsFor = (intents: PaymentIntentRow[], offset: number): ReconcileRequest[] => [
+      {
+        intentId: intents[0]!.id,
+        observations: [observation({ txHash: tx(offset) })],
+        head: 100n,
+        cause: "b",
+      },
+      {
+        intentId: intents[1]!.id,
+        observations: [observation({ txHash: tx(offset + 1) })],
+        head: 105n,
+        cause: "b",
+      },
+      { intentId: intents[2]!.id, head: 105n, cause: "b" },
+    ];
+    for (const request of requestsFor(alone, 10)) await reconcile(request);
+    const results = await batch(requestsFor(together, 20));
+
+    expect(results.map((result) => [result.intent.id, result.intent.status, result.changed])).toEqual([
+      [together[0]!.id, "pending", true],
+      [together[1]!.id, "confirmed", true],
+      [together[2]!.id, "awaiting_payment", false],
+    ]);
+    expect(results.map((result) => result.events.map((event) => event.type))).toEqual([
+      ["payment.pending"],
+      ["payment.pending", "payment.confirmed"],
+      [],
+    ]);
+    for (let i = 0; i < 3; i++) expect(await history(together[i]!.id)).toEqual(await history(alone[i]!.id));
+
+    const before = await Promise.all(together.map((intent) => snapshot(intent.id)));
+    const replay = await batch(requestsFor(together, 20), at(300));
+    expect(replay.map((result) => [result.changed, result.events.length])).toEqual([
+      [false, 0],
+      [false, 0],
+      [false, 0],
+    ]);
+    expect(await Promise.all(together.map((intent) => snapshot(intent.id)))).toEqual(before);
+  });
+
+  it("writes nothing for any intent of the batch when one of them fails", async () => {
+    const [good, bad] = [await seedIntent(), await seedIntent()];
+    const before = await Promise.all([snapshot(good.id), snapshot(bad.id)]);
+
+    await expect(
+      batch([
+        { intentId: good.id, observations: [observation({ txHash: tx(30) })], head: 101n, cause: "b" },
+        {
+          intentId: bad.id,
+          observations: [observation({ txHash: tx(31), amount: 0n })],
+          head: 101n,
+          cause: "b",
+        },
+      ]),
+    ).rejects.toThrow(/check constraint/);
+    expect(await Promise.all([snapshot(good.id), snapshot(bad.id)])).toEqual(before);
+  });
+
+  it("never deadlocks: overlapping batches in opposite orders each commit, one event per cause", async () => {
+    const intents = await Promise.all(Array.from({ length: 6 }, () => seedIntent()));
+    const requests = intents.map((intent, i) => ({
+      intentId: intent.id,
+      observations: [observation({ txHash: tx(40 + i) })],
+      head: 100n,
+      cause: "b",
+    }));
+    await Promise.all([batch(requests), batch([...requests].reverse()), batch(requests.slice(2))]);
+    for (const intent of intents) {
+      expect((await history(intent.id)).events).toEqual([["payment.pending", 1]]);
+    }
+  });
+
+  it("refuses a batch that names one intent twice", async () => {
+    const intent = await seedIntent();
+    await expect(
+      batch([
+        { intentId: intent.id, cause: "a" },
+        { intentId: intent.id, cause: "b" },
+      ]),
+    ).rejects.toThrow(/twice/);
   });
 });
 

@@ -1,27 +1,16 @@
 import { sql } from "kysely";
-import { type Chain, confirmationsOf } from "../chains/index.ts";
+import { type Chain, type ChainTip, confirmationsOf } from "../chains/index.ts";
 import type { Db } from "../db/connect.ts";
 import type { EventRow, PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import { serializeEventBody } from "../events/index.ts";
 import { newId } from "../ids.ts";
+import { mergeObservations, type PaymentObservation } from "./merge-observations.ts";
 import { EVENT_BODY_MAX_PAYMENTS, type IntentObject, presentIntent, presentPayment } from "./present.ts";
-import { type Command, type Decision, decideIntent, type PaymentFacts } from "./state-machine.ts";
+import { ReconcileWrites } from "./reconcile-writes.ts";
+import { type Command, decideIntent, type PaymentFacts } from "./state-machine.ts";
 
-/** What a chain backend saw of one transfer to an intent's address. */
-export interface PaymentObservation {
-  txHash: string;
-  /** Log index (ERC-20), output index (Bitcoin), 0 for a transaction's own value. */
-  index: number;
-  amount: bigint;
-  /** null while in the mempool, or once vanished. */
-  blockNumber: bigint | null;
-  blockHash: string | null;
-  blockTimestamp: Date | null;
-  /** The transfer left the chain: reorged out, replaced, or dropped from the mempool. */
-  vanished: boolean;
-  rbf?: boolean;
-}
+export { mergeObservations, type PaymentObservation } from "./merge-observations.ts";
 
 export interface ReconcileRequest {
   intentId: string;
@@ -59,178 +48,211 @@ export async function reconcileIntent(
   context: ReconcileContext,
   request: ReconcileRequest,
 ): Promise<ReconcileResult> {
-  return db.transaction().execute(async (trx) => {
-    const intent = await trx
-      .selectFrom("payment_intents")
-      .selectAll()
-      .where("id", "=", request.intentId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!intent) throw new NotFoundError("payment_intent", request.intentId);
-    const chain = context.chains.get(intent.chain);
-    if (!chain) throw new Error(`intent ${intent.id} is on unconfigured chain ${intent.chain}`);
-    const now = context.now?.() ?? new Date();
-
-    const cursor = await trx
-      .selectFrom("chain_cursors")
-      .select(["scanned_number", "finalized_number"])
-      .where("chain", "=", intent.chain)
-      .executeTakeFirst();
-    const tip = {
-      head: request.head ?? cursor?.scanned_number ?? null,
-      finalized: cursor?.finalized_number ?? null,
-    };
-
-    const stored = await trx.selectFrom("payments").selectAll().where("intent_id", "=", intent.id).execute();
-    const merged = mergeObservations(intent, stored, request.observations ?? [], now);
-    const facts: PaymentFacts[] = merged.map(({ row, isNew }) => ({
-      id: row.id,
-      amount: row.amount,
-      paidAt: row.paid_at,
-      confirmations: confirmationsOf(row.block_number, tip, chain, intent.required_confirmations),
-      vanished: row.vanished,
-      status: isNew ? null : row.status,
-      counted: isNew ? null : row.counted,
-      revision: row.revision,
-    }));
-    const command: Command = request.cancel
-      ? { kind: "cancel" }
-      : { kind: "observe", chainTime: request.chainTime };
-    const decision = decideIntent(toIntentFacts(intent), facts, now, command);
-
-    const payments = await writePayments(trx, merged, decision, now);
-    const updated = await writeIntent(trx, intent, decision, now);
-    for (const transition of decision.transitions) {
-      await trx
-        .insertInto("intent_transitions")
-        .values({
-          intent_id: intent.id,
-          from_status: transition.from,
-          to_status: transition.to,
-          reason: transition.reason,
-          cause: request.cause,
-          at: now,
-        })
-        .execute();
-    }
-
-    const presentation = { chain, tip, publicUrl: context.publicUrl };
-    // every event of one observation carries the intent as this observation leaves it; `sequence` orders them
-    const intentObject = presentIntent(updated, payments, presentation, {
-      maxPayments: EVENT_BODY_MAX_PAYMENTS,
-    });
-    const events: EventRow[] = [];
-    let sequence = intent.event_sequence;
-    for (const decided of decision.events) {
-      sequence += 1;
-      const payment = payments.find((candidate) => candidate.id === decided.paymentId);
-      const decimals = chain.assets.find((asset) => asset.symbol === intent.asset)!.decimals;
-      const id = newId("evt");
-      const data: Record<string, unknown> = { payment_intent: intentObject };
-      if (payment) data.payment = presentPayment(payment, updated, decimals, presentation);
-      data.sequence = sequence;
-      const row = await trx
-        .insertInto("events")
-        .values({
-          id,
-          merchant_id: intent.merchant_id,
-          intent_id: intent.id,
-          payment_id: payment?.id ?? null,
-          type: decided.type,
-          sequence,
-          dedupe_key: `${intent.id}:${decided.type}:${decided.cause ?? `#${sequence}`}`,
-          body: serializeEventBody({ id, type: decided.type, createdAt: now, data }),
-          created_at: now,
-        })
-        .onConflict((conflict) => conflict.column("dedupe_key").doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (row) events.push(row);
-    }
-    if (sequence !== intent.event_sequence) {
-      await trx
-        .updateTable("payment_intents")
-        .set({ event_sequence: sequence })
-        .where("id", "=", intent.id)
-        .execute();
-    }
-    if (events.length > 0) await sql`select pg_notify(${EVENTS_CHANNEL}, ${intent.id})`.execute(trx);
-
-    const changed = decision.transitions.length > 0 || events.length > 0 || updated !== intent;
-    return { intent: intentObject, events, changed };
-  });
-}
-
-interface MergedPayment {
-  row: PaymentRow;
-  isNew: boolean;
-  factsChanged: boolean;
+  const [result] = await reconcileIntents(db, context, [request]);
+  return result!;
 }
 
 /**
- * Folds observations into the stored payments. `paid_at` only moves earlier: a transaction first seen in the
- * mempool on time stays on time when it is mined later, and a re-mined one keeps its first time.
+ * `reconcileIntent` for many intents in one transaction: each intent is decided on its own by `decideIntent`,
+ * exactly as alone, and everything the batch decides (states, payments, audit rows, outbox events) commits or
+ * rolls back together. The rows are locked in id order, so two batches can never deadlock on each other. A
+ * scanner catching up calls this once per range instead of once per intent.
  */
-export function mergeObservations(
-  intent: Pick<PaymentIntentRow, "id" | "chain" | "address">,
-  stored: readonly PaymentRow[],
-  observations: readonly PaymentObservation[],
-  now: Date,
-): MergedPayment[] {
-  const merged = stored.map((row) => ({ row, isNew: false, factsChanged: false }));
-  for (const observation of observations) {
-    const existing = merged.find(
-      ({ row }) => row.tx_hash === observation.txHash && row.output_index === observation.index,
+export async function reconcileIntents(
+  db: Db,
+  context: ReconcileContext,
+  requests: readonly ReconcileRequest[],
+): Promise<ReconcileResult[]> {
+  if (requests.length === 0) return [];
+  const ids = [...new Set(requests.map((request) => request.intentId))].sort();
+  if (ids.length !== requests.length) throw new Error("one reconcile batch names an intent twice");
+  return db.transaction().execute(async (trx) => {
+    const intents = await trx
+      .selectFrom("payment_intents")
+      .selectAll()
+      .where("id", "in", ids)
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    const intentById = new Map(intents.map((intent) => [intent.id, intent]));
+    const missing = ids.find((id) => !intentById.has(id));
+    if (missing) throw new NotFoundError("payment_intent", missing);
+
+    const cursors = await trx
+      .selectFrom("chain_cursors")
+      .select(["chain", "scanned_number", "finalized_number"])
+      .where("chain", "in", [...new Set(intents.map((intent) => intent.chain))])
+      .execute();
+    const cursorOf = new Map(cursors.map((cursor) => [cursor.chain, cursor]));
+    const stored = await trx.selectFrom("payments").selectAll().where("intent_id", "in", ids).execute();
+    const storedOf = byIntent(stored);
+
+    const now = context.now?.() ?? new Date();
+    const writes = new ReconcileWrites();
+    const decided = requests.map((request) => {
+      const intent = intentById.get(request.intentId)!;
+      const cursor = cursorOf.get(intent.chain);
+      const tip = {
+        head: request.head ?? cursor?.scanned_number ?? null,
+        finalized: cursor?.finalized_number ?? null,
+      };
+      return decideOne(intent, storedOf.get(intent.id) ?? [], request, tip, context, now, writes);
+    });
+
+    const inserted = await writes.flush(trx, now);
+    if (inserted.length > 0) await sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(trx);
+    const insertedOf = byIntent(inserted);
+    return decided.map(({ intentObject, changed, intentId }) => {
+      const events = insertedOf.get(intentId) ?? [];
+      return { intent: intentObject, events, changed: changed || events.length > 0 };
+    });
+  });
+}
+
+/**
+ * Intents per reconcile transaction when a caller has many (a catch-up range, a new head, the expiry sweep):
+ * large enough that a range of a thousand payments commits a handful of times, small enough that one
+ * transaction's statements and locks stay modest.
+ */
+export const RECONCILE_BATCH_SIZE = 250;
+
+/**
+ * `reconcileIntents` over any number of requests, `RECONCILE_BATCH_SIZE` intents per transaction, one after
+ * another. It rejects on the first failed batch; the batches before it are committed, each whole, and replaying
+ * them changes nothing, so the caller retries the lot.
+ */
+export async function reconcileIntentsInBatches(
+  db: Db,
+  context: ReconcileContext,
+  requests: readonly ReconcileRequest[],
+): Promise<ReconcileResult[]> {
+  const results: ReconcileResult[] = [];
+  for (let start = 0; start < requests.length; start += RECONCILE_BATCH_SIZE) {
+    results.push(
+      ...(await reconcileIntents(db, context, requests.slice(start, start + RECONCILE_BATCH_SIZE))),
     );
-    const observedAt = observation.blockTimestamp ?? now;
-    if (!existing) {
-      if (observation.vanished) continue; // never seen alive: nothing to record
-      merged.push({
-        isNew: true,
-        factsChanged: true,
-        row: {
-          id: newId("pay"),
-          intent_id: intent.id,
-          chain: intent.chain,
-          address: intent.address,
-          tx_hash: observation.txHash,
-          output_index: observation.index,
-          amount: observation.amount,
-          block_number: observation.blockNumber,
-          block_hash: observation.blockHash,
-          block_timestamp: observation.blockTimestamp,
-          paid_at: observedAt,
-          seen_at: now,
-          rbf: observation.rbf ?? false,
-          vanished: false,
-          status: "pending",
-          counted: false,
-          revision: 0,
-          updated_at: now,
-        },
-      });
-      continue;
-    }
-    const row = existing.row;
+  }
+  return results;
+}
+
+function byIntent<Row extends { intent_id: string | null }>(rows: readonly Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(row.intent_id!);
+    if (group) group.push(row);
+    else groups.set(row.intent_id!, [row]);
+  }
+  return groups;
+}
+
+/** Decides one locked intent and adds what it writes to `writes`; pure apart from fresh ids. */
+function decideOne(
+  intent: PaymentIntentRow,
+  stored: readonly PaymentRow[],
+  request: ReconcileRequest,
+  tip: ChainTip,
+  context: ReconcileContext,
+  now: Date,
+  writes: ReconcileWrites,
+): { intentId: string; intentObject: IntentObject; changed: boolean } {
+  const chain = context.chains.get(intent.chain);
+  if (!chain) throw new Error(`intent ${intent.id} is on unconfigured chain ${intent.chain}`);
+
+  const merged = mergeObservations(intent, stored, request.observations ?? [], now);
+  const facts: PaymentFacts[] = merged.map(({ row, isNew }) => ({
+    id: row.id,
+    amount: row.amount,
+    paidAt: row.paid_at,
+    confirmations: confirmationsOf(row.block_number, tip, chain, intent.required_confirmations),
+    vanished: row.vanished,
+    status: isNew ? null : row.status,
+    counted: isNew ? null : row.counted,
+    revision: row.revision,
+  }));
+  const command: Command = request.cancel
+    ? { kind: "cancel" }
+    : { kind: "observe", chainTime: request.chainTime };
+  const decision = decideIntent(toIntentFacts(intent), facts, now, command);
+
+  const payments = merged.map(({ row, isNew, factsChanged }) => {
+    const decided = decision.payments.find((payment) => payment.id === row.id)!;
     const next: PaymentRow = {
       ...row,
-      block_number: observation.vanished ? null : observation.blockNumber,
-      block_hash: observation.vanished ? null : observation.blockHash,
-      block_timestamp: observation.vanished ? null : observation.blockTimestamp,
-      paid_at: observation.vanished || observedAt >= row.paid_at ? row.paid_at : observedAt,
-      rbf: observation.rbf ?? row.rbf,
-      vanished: observation.vanished,
+      status: decided.status,
+      counted: decided.counted,
+      revision: decided.revision,
     };
-    const changed =
-      next.block_number !== row.block_number ||
-      next.block_hash !== row.block_hash ||
-      next.vanished !== row.vanished ||
-      next.rbf !== row.rbf ||
-      next.paid_at.getTime() !== row.paid_at.getTime();
-    existing.row = next;
-    existing.factsChanged ||= changed;
+    const decisionChanged =
+      next.status !== row.status || next.counted !== row.counted || next.revision !== row.revision;
+    if (isNew) writes.newPayments.push(next);
+    else if (factsChanged || decisionChanged) writes.changedPayments.push(next);
+    return next;
+  });
+
+  for (const transition of decision.transitions) {
+    writes.transitions.push({
+      intent_id: intent.id,
+      from_status: transition.from,
+      to_status: transition.to,
+      reason: transition.reason,
+      cause: request.cause,
+      at: now,
+    });
   }
-  return merged;
+
+  const stateChanged =
+    decision.status !== intent.status ||
+    decision.amountReceived !== intent.amount_received ||
+    decision.amountConfirmed !== intent.amount_confirmed ||
+    decision.overpaidAmount !== intent.overpaid_amount ||
+    decision.late !== intent.late ||
+    decision.confirmedAt !== intent.confirmed_at ||
+    decision.canceledAt !== intent.canceled_at;
+  const updated: PaymentIntentRow = stateChanged
+    ? {
+        ...intent,
+        status: decision.status,
+        amount_received: decision.amountReceived,
+        amount_confirmed: decision.amountConfirmed,
+        overpaid_amount: decision.overpaidAmount,
+        late: decision.late,
+        confirmed_at: decision.confirmedAt,
+        canceled_at: decision.canceledAt,
+        updated_at: now,
+      }
+    : intent;
+
+  const presentation = { chain, tip, publicUrl: context.publicUrl };
+  // every event of one observation carries the intent as this observation leaves it; `sequence` orders them
+  const intentObject = presentIntent(updated, payments, presentation, {
+    maxPayments: EVENT_BODY_MAX_PAYMENTS,
+  });
+  const decimals = chain.assets.find((asset) => asset.symbol === intent.asset)!.decimals;
+  let sequence = intent.event_sequence;
+  for (const event of decision.events) {
+    sequence += 1;
+    const payment = payments.find((candidate) => candidate.id === event.paymentId);
+    const id = newId("evt");
+    const data: Record<string, unknown> = { payment_intent: intentObject };
+    if (payment) data.payment = presentPayment(payment, updated, decimals, presentation);
+    data.sequence = sequence;
+    writes.events.push({
+      id,
+      merchant_id: intent.merchant_id,
+      intent_id: intent.id,
+      payment_id: payment?.id ?? null,
+      type: event.type,
+      sequence,
+      dedupe_key: `${intent.id}:${event.type}:${event.cause ?? `#${sequence}`}`,
+      body: serializeEventBody({ id, type: event.type, createdAt: now, data }),
+      created_at: now,
+    });
+  }
+  if (stateChanged || sequence !== intent.event_sequence) {
+    writes.changedIntents.push({ ...updated, event_sequence: sequence });
+  }
+  const changed = decision.transitions.length > 0 || updated !== intent;
+  return { intentId: intent.id, intentObject, changed };
 }
 
 function toIntentFacts(intent: PaymentIntentRow) {
@@ -247,81 +269,4 @@ function toIntentFacts(intent: PaymentIntentRow) {
     confirmedAt: intent.confirmed_at,
     canceledAt: intent.canceled_at,
   };
-}
-
-async function writePayments(
-  trx: Db,
-  merged: readonly MergedPayment[],
-  decision: Decision,
-  now: Date,
-): Promise<PaymentRow[]> {
-  const rows: PaymentRow[] = [];
-  for (const { row, isNew, factsChanged } of merged) {
-    const decided = decision.payments.find((payment) => payment.id === row.id)!;
-    const next: PaymentRow = {
-      ...row,
-      status: decided.status,
-      counted: decided.counted,
-      revision: decided.revision,
-    };
-    const decisionChanged =
-      next.status !== row.status || next.counted !== row.counted || next.revision !== row.revision;
-    if (isNew) {
-      await trx
-        .insertInto("payments")
-        .values({ ...next, updated_at: now })
-        .execute();
-    } else if (factsChanged || decisionChanged) {
-      const { id, ...fields } = next;
-      await trx
-        .updateTable("payments")
-        .set({ ...fields, updated_at: now })
-        .where("id", "=", id)
-        .execute();
-    }
-    rows.push(next);
-  }
-  return rows;
-}
-
-async function writeIntent(
-  trx: Db,
-  intent: PaymentIntentRow,
-  decision: Decision,
-  now: Date,
-): Promise<PaymentIntentRow> {
-  const next: PaymentIntentRow = {
-    ...intent,
-    status: decision.status,
-    amount_received: decision.amountReceived,
-    amount_confirmed: decision.amountConfirmed,
-    overpaid_amount: decision.overpaidAmount,
-    late: decision.late,
-    confirmed_at: decision.confirmedAt,
-    canceled_at: decision.canceledAt,
-  };
-  const changed =
-    next.status !== intent.status ||
-    next.amount_received !== intent.amount_received ||
-    next.amount_confirmed !== intent.amount_confirmed ||
-    next.overpaid_amount !== intent.overpaid_amount ||
-    next.late !== intent.late ||
-    next.confirmed_at !== intent.confirmed_at ||
-    next.canceled_at !== intent.canceled_at;
-  if (!changed) return intent;
-  await trx
-    .updateTable("payment_intents")
-    .set({
-      status: next.status,
-      amount_received: next.amount_received,
-      amount_confirmed: next.amount_confirmed,
-      overpaid_amount: next.overpaid_amount,
-      late: next.late,
-      confirmed_at: next.confirmed_at,
-      canceled_at: next.canceled_at,
-      updated_at: now,
-    })
-    .where("id", "=", intent.id)
-    .execute();
-  return { ...next, updated_at: now };
 }

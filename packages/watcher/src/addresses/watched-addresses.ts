@@ -1,10 +1,11 @@
 import type { Db } from "@paygate/shared";
 import { decodeTime, encodeTime } from "ulid";
 import type { AddressFilter } from "../chains/source.ts";
+import { FingerprintSet } from "./fingerprint-set.ts";
 
 /**
- * The addresses of every intent on one chain, as an in-memory hash set: lookups cost the same with ten or a
- * million addresses (a million EVM addresses take about 110 MB). Canceled and closed intents stay in: a payment
+ * The addresses of every intent on one chain, as an in-memory set of fingerprints: lookups cost the same with ten
+ * or a million addresses (a million take 16 MB; see `FingerprintSet` for its one-in-2^64 false match). Canceled and closed intents stay in: a payment
  * to them is still recorded (the state machine decides it changes nothing).
  *
  * Loaded once, then refreshed incrementally by intent id (ULIDs sort by creation time). Two API processes can
@@ -29,7 +30,7 @@ export function watchedAddresses(
   chain: string,
   addressKey: (address: string) => string,
 ): WatchedAddresses {
-  const keys = new Set<string>();
+  const keys = new FingerprintSet();
   let newestId: string | undefined;
   /** Id times of the rows read whose time is within the margin of the newest id, ascending. */
   let marginTimes: number[] = [];

@@ -1,4 +1,4 @@
-import { type Db, type ReconcileContext, reconcileIntent } from "@paygate/shared";
+import { type Db, type ReconcileContext, reconcileIntentsInBatches } from "@paygate/shared";
 import { sql } from "kysely";
 
 /**
@@ -34,8 +34,10 @@ export async function sweepExpiredIntents(
     .orderBy("intent.expires_at")
     .limit(1000)
     .execute();
-  for (const { id } of due) {
-    await reconcileIntent(db, context, { intentId: id, cause: "expiry sweep", chainTime: syncedUpTo });
-  }
+  await reconcileIntentsInBatches(
+    db,
+    context,
+    due.map(({ id }) => ({ intentId: id, cause: "expiry sweep", chainTime: syncedUpTo })),
+  );
   return due.length;
 }

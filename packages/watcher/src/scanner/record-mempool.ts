@@ -105,11 +105,12 @@ export async function recordMempool(
     }
   }
 
-  for (const [intentId, intentObservations] of [...observations].sort(([a], [b]) => a.localeCompare(b))) {
-    await reconcileOrSkip(effects, {
+  await reconcileOrSkip(
+    effects,
+    [...observations].map(([intentId, intentObservations]) => ({
       intentId,
       observations: intentObservations,
       cause: `${chain} mempool`,
-    });
-  }
+    })),
+  );
 }

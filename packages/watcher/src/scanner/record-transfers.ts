@@ -3,22 +3,16 @@ import {
   type Logger,
   type PaymentObservation,
   type PaymentRow,
+  RECONCILE_BATCH_SIZE,
   type ReconcileContext,
   type ReconcileRequest,
   reconcileIntent,
+  reconcileIntents,
+  reconcileIntentsInBatches,
 } from "@paygate/shared";
 import { sql } from "kysely";
 import type { ScannedBlock, SkipReason } from "../chains/source.ts";
-import { forEachBounded } from "./bounded-concurrency.ts";
 import { isUnstorableDataError, recordableTransfers, reportSkipped } from "./unrecordable.ts";
-
-/**
- * Intents reconciled at once by the scanner. Each reconcile is one transaction that locks only its own intent
- * row (and writes only that intent's payments, audit rows and events), so distinct intents never wait for each
- * other; catch-up is otherwise one PostgreSQL round trip after another. Below the watcher's pool of 10, leaving
- * connections for the expiry sweep and the cursor; a smaller pool (rescan) just queues the rest.
- */
-export const RECONCILE_CONCURRENCY = 8;
 
 /**
  * The scanner's effects, all through `reconcileIntent` (the single write path for intent state): what a range
@@ -35,12 +29,11 @@ export interface EffectsContext {
 }
 
 /**
- * Reconciles every intent paid in `blocks` (one call per intent, with all its transfers in the range, in block
+ * Reconciles every intent paid in `blocks` (one request per intent, with all its transfers in the range, in block
  * order), and reports stored payments of these heights whose block is no longer the one at that height (seen
- * again after a rescan across a fork) as vanished. Distinct intents are reconciled concurrently; it resolves
- * only once every one is committed, and rejects (after the others have settled) if any failed, so the caller
- * never advances the checkpoint past a range whose effects are not all written. Returns the intents it
- * reconciled.
+ * again after a rescan across a fork) as vanished. The intents are reconciled in a few batched transactions; it
+ * resolves only once every one is committed and rejects if any failed, so the caller never advances the
+ * checkpoint past a range whose effects are not all written. Returns the intents it reconciled.
  */
 export async function recordBlocks(
   effects: EffectsContext,
@@ -129,26 +122,42 @@ export async function recordBlocks(
     );
   }
 
-  const byIntent = [...observations].sort(([a], [b]) => a.localeCompare(b));
-  await forEachBounded(byIntent, RECONCILE_CONCURRENCY, ([intentId, entry]) =>
-    reconcileOrSkip(effects, {
+  await reconcileOrSkip(
+    effects,
+    [...observations].map(([intentId, entry]) => ({
       intentId,
       observations: entry.observations,
       cause: entry.cause,
       head: last.number,
       chainTime,
-    }),
+    })),
   );
   return new Set(observations.keys());
 }
 
 /**
- * `reconcileIntent`, except that observations PostgreSQL cannot store (an amount that passed the checks above
- * but overflows a sum, a value a constraint refuses) are skipped rather than retried forever: on such an
- * error the observations are reconciled one at a time, and the ones refused again are reported and dropped.
- * Other errors (a lost connection) still reject, and the range is retried.
+ * `reconcileIntents` in batches, except that observations PostgreSQL cannot store (an amount that passed the
+ * checks above but overflows a sum, a value a constraint refuses) are skipped rather than retried forever: a
+ * batch refused for its data is reconciled again intent by intent, the refused intent observation by
+ * observation, and the observations refused again are reported and dropped. Other errors (a lost connection)
+ * still reject, and the range is retried.
  */
-export async function reconcileOrSkip(effects: EffectsContext, request: ReconcileRequest): Promise<void> {
+export async function reconcileOrSkip(
+  effects: EffectsContext,
+  requests: readonly ReconcileRequest[],
+): Promise<void> {
+  for (let start = 0; start < requests.length; start += RECONCILE_BATCH_SIZE) {
+    const batch = requests.slice(start, start + RECONCILE_BATCH_SIZE);
+    try {
+      await reconcileIntents(effects.db, effects.reconcile, batch);
+    } catch (error) {
+      if (!isUnstorableDataError(error)) throw error;
+      for (const request of batch) await reconcileOneOrSkip(effects, request);
+    }
+  }
+}
+
+async function reconcileOneOrSkip(effects: EffectsContext, request: ReconcileRequest): Promise<void> {
   try {
     await reconcileIntent(effects.db, effects.reconcile, request);
     return;
@@ -183,14 +192,16 @@ export async function vanishOrphanedPayments(effects: EffectsContext, ancestor: 
   const byIntent = new Map<string, PaymentRow[]>();
   for (const payment of orphaned)
     byIntent.set(payment.intent_id, [...(byIntent.get(payment.intent_id) ?? []), payment]);
-  for (const [intentId, payments] of byIntent) {
-    await reconcileIntent(effects.db, effects.reconcile, {
+  await reconcileIntentsInBatches(
+    effects.db,
+    effects.reconcile,
+    [...byIntent].map(([intentId, payments]) => ({
       intentId,
       observations: payments.map(vanishedObservation),
       cause: `${effects.chain} reorg: blocks above ${ancestor} orphaned`,
       head: ancestor,
-    });
-  }
+    })),
+  );
   return orphaned.length;
 }
 
@@ -207,12 +218,12 @@ export interface ConfirmOptions {
   chainTime?: Date;
 }
 
-/** A new head adds a confirmation to every payment still short of its threshold. */
+/** A new head adds a confirmation to every payment still short of its threshold. Returns the intents reconciled. */
 export async function confirmPendingPayments(
   effects: EffectsContext,
   head: bigint,
   options: ConfirmOptions = {},
-): Promise<void> {
+): Promise<Set<string>> {
   const alreadyReconciled = options.alreadyReconciled ?? new Set<string>();
   let query = effects.db
     .selectFrom("payments")
@@ -238,14 +249,17 @@ export async function confirmPendingPayments(
     );
   }
   const pending = (await query.execute()).filter(({ intent_id }) => !alreadyReconciled.has(intent_id));
-  await forEachBounded(pending, RECONCILE_CONCURRENCY, ({ intent_id: intentId }) =>
-    reconcileIntent(effects.db, effects.reconcile, {
+  await reconcileIntentsInBatches(
+    effects.db,
+    effects.reconcile,
+    pending.map(({ intent_id: intentId }) => ({
       intentId,
       cause: `${effects.chain} head ${head}`,
       head,
       chainTime: options.chainTime,
-    }),
+    })),
   );
+  return new Set(pending.map(({ intent_id }) => intent_id));
 }
 
 export function vanishedObservation(payment: PaymentRow): PaymentObservation {
