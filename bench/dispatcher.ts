@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { createTestDatabase, until } from "@paygate/testkit";
 import { createEndpoint, createMerchant, newId, serializeEventBody } from "../packages/shared/src/index.ts";
-import { createTestDatabase, until } from "../packages/shared/src/testing/index.ts";
 import { startChild } from "./support/child.ts";
 import { startRedisServer } from "./support/redis-server.ts";
 import { type BenchmarkResult, ratioOf } from "./support/report.ts";

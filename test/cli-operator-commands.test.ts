@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { authenticateApiKey } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** The operator commands of contract section 5, run as a real child process against a real database. */

@@ -1,4 +1,4 @@
-import { deployTestToken } from "@paygate/shared/testing";
+import { deployTestToken } from "@paygate/testkit";
 import type { Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./support/stack.ts";

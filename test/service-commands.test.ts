@@ -8,7 +8,7 @@ import {
   type TestAnvil,
   type TestDatabase,
   until,
-} from "@paygate/shared/testing";
+} from "@paygate/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deletePrefixKeys, REDIS_URL } from "./support/webhook-harness.ts";

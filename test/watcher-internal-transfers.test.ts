@@ -1,4 +1,4 @@
-import { deployForwarder } from "@paygate/shared/testing";
+import { deployForwarder } from "@paygate/testkit";
 import type { Hex } from "viem";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { createLogger } from "@paygate/shared";
-import { until } from "@paygate/shared/testing";
+import { until } from "@paygate/testkit";
 import { DeepReorgError, rescanChain, startWatcher } from "@paygate/watcher";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACK_WATCHER_OPTIONS, type Stack, startStack } from "./support/stack.ts";

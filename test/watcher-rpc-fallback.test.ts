@@ -1,4 +1,4 @@
-import { freePort } from "@paygate/shared/testing";
+import { freePort } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack } from "./support/stack.ts";
 

@@ -1,5 +1,5 @@
 import { type IntentObject, setWallet } from "@paygate/shared";
-import { until } from "@paygate/shared/testing";
+import { until } from "@paygate/testkit";
 import type { WatcherOptions } from "@paygate/watcher";
 import { parseUnits } from "viem";
 import { type BitcoinSim, startBitcoinSim } from "../bitcoin-sim/index.ts";

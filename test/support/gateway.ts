@@ -3,16 +3,19 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningApi, startApi } from "@paygate/api";
-import { type ApiRequest, apiClient, createTestMerchant, type TestMerchant } from "@paygate/api/testing";
 import { type Dispatcher, startDispatcher } from "@paygate/dispatcher";
 import { type Config, createLogger, type Db, type IntentObject, loadConfig } from "@paygate/shared";
 import {
+  type ApiRequest,
+  apiClient,
   createTestDatabase,
+  createTestMerchant,
   type Receiver,
   startReceiver,
   type TestDatabase,
+  type TestMerchant,
   until,
-} from "@paygate/shared/testing";
+} from "@paygate/testkit";
 import { startWatcher, type Watcher, type WatcherOptions } from "@paygate/watcher";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";

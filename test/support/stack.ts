@@ -5,7 +5,7 @@ import {
   startAnvil,
   type TestAnvil,
   type TestToken,
-} from "@paygate/shared/testing";
+} from "@paygate/testkit";
 import type { WatcherOptions } from "@paygate/watcher";
 import {
   type Account,

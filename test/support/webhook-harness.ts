@@ -10,12 +10,12 @@ import {
   newId,
   serializeEventBody,
 } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 
-export { freePort, until } from "@paygate/shared/testing";
+export { freePort, until } from "@paygate/testkit";
 
 /**
  * What the webhook scenarios (S16-S21) share: a database of their own, a Redis key prefix of their own (removed

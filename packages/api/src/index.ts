@@ -1,4 +1,5 @@
 export { createApp } from "./app.ts";
+export type { Checkout } from "./checkout/find-checkout.ts";
 export { type ApiDeps, chainsById, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./deps.ts";
 export { openApiDocument } from "./openapi/document.ts";
 export * from "./rates/index.ts";

@@ -1,5 +1,4 @@
 import { deriveDepositAddress, setWallet } from "@paygate/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiRequest,
   apiClient,
@@ -7,7 +6,8 @@ import {
   startTestApi,
   TEST_EVM_XPUB,
   type TestApi,
-} from "../testing/index.ts";
+} from "@paygate/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Address vectors computed independently (BIP84 test mnemonic; the Anvil mnemonic's accounts). */
 const VPUB =

@@ -1,5 +1,4 @@
 import {
-  ANVIL_ACCOUNT_XPUB,
   type Config,
   createApiKey,
   createEndpoint,
@@ -8,6 +7,7 @@ import {
   deleteEndpoint,
   setWallet,
 } from "@paygate/shared";
+import { ANVIL_ACCOUNT_XPUB } from "@paygate/testkit";
 
 export const DEMO_MERCHANT_NAME = "Demo shop (paygate dev)";
 /** Marks the endpoints `paygate dev` registers for its own receiver, so a later run replaces only those. */

@@ -1,3 +1,4 @@
+import { type RateProvider, startApi } from "@paygate/api";
 import {
   type Config,
   createApiKey,
@@ -7,9 +8,7 @@ import {
   loadConfig,
   setWallet,
 } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
-import type { RateProvider } from "../rates/index.ts";
-import { startApi } from "../server.ts";
+import { createTestDatabase, type TestDatabase } from "../database.ts";
 
 /**
  * A real API on a free port over a fresh database, for tests (this package's and the end-to-end suite's).
