@@ -1,7 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { until } from "@paygate/testkit";
+import { startStack, until } from "@paygate/testkit";
 import { type Hex, parseEther } from "viem";
-import { startStack } from "../test/support/stack.ts";
 import { type BenchmarkResult, percentile } from "./support/report.ts";
 
 /**

@@ -2,9 +2,15 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { ANVIL_ACCOUNT_XPUB, createTestDatabase, freePort, type TestDatabase, until } from "@paygate/testkit";
+import {
+  ANVIL_ACCOUNT_XPUB,
+  createTestDatabase,
+  freePort,
+  REDIS_URL,
+  type TestDatabase,
+  until,
+} from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDIS_URL } from "./support/webhook-harness.ts";
 
 /**
  * The README's curl session, step by step, as an operator types it: the commands and the answers it shows

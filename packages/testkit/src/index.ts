@@ -5,5 +5,7 @@ export * from "./database.ts";
 export * from "./intent-fixtures.ts";
 export * from "./ports.ts";
 export * from "./receiver.ts";
+export * from "./redis-prefix.ts";
+export * from "./stack/index.ts";
 export * from "./until.ts";
 export * from "./wallets/test-keys.ts";
