@@ -3,6 +3,7 @@ export * from "./api/index.ts";
 export * from "./contracts.ts";
 export * from "./database.ts";
 export * from "./intent-fixtures.ts";
+export * from "./outbox-event.ts";
 export * from "./ports.ts";
 export * from "./receiver.ts";
 export * from "./redis-prefix.ts";
