@@ -8,6 +8,7 @@ import {
   loadConfig,
   setWallet,
 } from "@paygate/shared";
+import { ANVIL_ACCOUNT_XPUB } from "../anvil/dev-accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
 
 /**
@@ -64,10 +65,6 @@ export async function startTestApi(
   };
 }
 
-/** The Anvil test mnemonic's account xpub (m/44'/60'/0'): its 0/i addresses are Anvil's funded accounts. */
-export const TEST_EVM_XPUB =
-  "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP";
-
 export interface TestMerchant {
   merchantId: string;
   apiKey: string;
@@ -84,7 +81,7 @@ export async function createTestMerchant(
     monitoringWindowS: options.monitoringWindowS,
   });
   const key = await createApiKey(db, merchant.id);
-  const xpub = options.evmXpub === undefined ? TEST_EVM_XPUB : options.evmXpub;
+  const xpub = options.evmXpub === undefined ? ANVIL_ACCOUNT_XPUB : options.evmXpub;
   if (xpub) await setWallet(db, { merchantId: merchant.id, family: "evm", xpub });
   return { merchantId: merchant.id, apiKey: key.key };
 }
