@@ -1,7 +1,7 @@
 import { deletePrefixKeys, REDIS_URL, test, until, useStack } from "@paygate/testkit";
 import { Redis } from "ioredis";
 import { expect } from "vitest";
-import { deliveriesOf, type OutboxEvent, payIntent } from "./support/webhook-harness.ts";
+import { deliveriesOf, type OutboxEvent, outboxEventsOf, payIntent } from "./support/webhook-harness.ts";
 
 // The first retry waits ~6 s, long enough to pay every intent and wipe Redis while each job sits delayed.
 useStack({ env: { WEBHOOK_RETRY_SCHEDULE: "6,0.2" } });
@@ -12,17 +12,29 @@ test("S19 Redis flushed while deliveries wait: PostgreSQL still knows what is ow
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   try {
     stack.receiver.setResponder(() => ({ status: 503, body: "maintenance" }));
-    const paid = [];
+    const paid: Awaited<ReturnType<typeof payIntent>>[] = [];
     for (let i = 0; i < 3; i += 1) paid.push(await payIntent(stack));
-    const events: OutboxEvent[] = paid.map(({ events: [event] }) => event!);
-    expect(events.map((event) => event.type)).toEqual(events.map(() => "payment.pending"));
+    expect(paid.map(({ events: [first] }) => first!.type)).toEqual(paid.map(() => "payment.pending"));
 
+    // Each payment's block confirms the one before (2 confirmations on anvil): every event the intents have
+    // so far failed its first attempt once, and waits for its retry in Redis's delayed set.
     const delayedKey = `${stack.prefix}:webhook-deliveries:delayed`;
-    await until(async () => (await redis.zcard(delayedKey)) === events.length, { timeoutMs: 15_000 });
-    const waiting = await Promise.all(
-      events.map(async (event) => (await deliveriesOf(stack.db, event.id))[0]),
+    const outbox = async () =>
+      (await Promise.all(paid.map(({ intent }) => outboxEventsOf(stack.db, intent.id)))).flat();
+    const firstAttempts = (events: OutboxEvent[]) =>
+      Promise.all(events.map(async (event) => (await deliveriesOf(stack.db, event.id))[0]));
+    const events = await until(
+      async () => {
+        const all = await outbox();
+        const rows = await firstAttempts(all);
+        const waiting = rows.every((row) => row?.attempt_count === 1);
+        return waiting && (await redis.zcard(delayedKey)) === all.length ? all : undefined;
+      },
+      { timeoutMs: 15_000 },
     );
-    expect(waiting.map((row) => [row?.status, row?.attempt_count])).toEqual(events.map(() => ["pending", 1]));
+    expect((await firstAttempts(events)).map((row) => [row?.status, row?.attempt_count])).toEqual(
+      events.map(() => ["pending", 1]),
+    );
 
     // "FLUSHALL", scoped to this file's prefix: the queue, the delayed jobs and the endpoint slots are gone.
     expect(await deletePrefixKeys(redis, stack.prefix)).toBeGreaterThan(0);
