@@ -14,6 +14,7 @@ COPY packages/api/package.json packages/api/
 COPY packages/watcher/package.json packages/watcher/
 COPY packages/dispatcher/package.json packages/dispatcher/
 COPY packages/cli/package.json packages/cli/
+COPY packages/testkit/package.json packages/testkit/
 COPY test/package.json test/
 
 # CI's install, lint and typecheck. The runtime stage takes its sources from here, so an image is only ever

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { createTestDatabase, createTestMerchant } from "@paygate/testkit";
 import autocannon from "autocannon";
 import { HDKey } from "viem/accounts";
-import { createTestMerchant } from "../packages/api/src/testing/index.ts";
-import { createTestDatabase } from "../packages/shared/src/testing/index.ts";
 import { startChild } from "./support/child.ts";
 import { type BenchmarkResult, type Row, ratioOf } from "./support/report.ts";
 

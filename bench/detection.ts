@@ -1,7 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
+import { startStack, until } from "@paygate/testkit";
 import { type Hex, parseEther } from "viem";
-import { until } from "../packages/shared/src/testing/index.ts";
-import { startStack } from "../test/support/stack.ts";
 import { type BenchmarkResult, percentile } from "./support/report.ts";
 
 /**

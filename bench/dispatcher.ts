@@ -1,11 +1,17 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createEndpoint, createMerchant, newId, serializeEventBody } from "../packages/shared/src/index.ts";
-import { createTestDatabase, until } from "../packages/shared/src/testing/index.ts";
+import { createTestDatabase, insertEvent, until } from "@paygate/testkit";
+import {
+  createEndpoint,
+  createMerchant,
+  type Db,
+  newId,
+  serializeEventBody,
+} from "../packages/shared/src/index.ts";
 import { startChild } from "./support/child.ts";
 import { startRedisServer } from "./support/redis-server.ts";
-import { type BenchmarkResult, ratioOf } from "./support/report.ts";
+import { type BenchmarkResult, percentile, ratioOf } from "./support/report.ts";
 
 /**
  * 20,000 events delivered by a dispatcher process (BullMQ on a Redis of its own, signing, attempt records) to
@@ -105,6 +111,7 @@ export async function benchDispatcher(): Promise<BenchmarkResult> {
       },
       { timeoutMs: 30_000, message: "every delivery marked succeeded" },
     );
+    const relay = await relayPickUp(db, merchants[0]!);
     await dispatcher.stop();
 
     const bareRate = EVENTS / (bare.ms / 1000);
@@ -131,6 +138,14 @@ export async function benchDispatcher(): Promise<BenchmarkResult> {
           ratio: ratioOf(wholeRate, bareRate),
         },
         { metric: "requests received", value: received, unit: "count", baseline: EVENTS },
+        {
+          metric: "outbox relay pick-up, one event at a time (p50)",
+          value: percentile(relay, 50),
+          unit: "ms",
+          target: "< 100",
+          pass: percentile(relay, 50) < 100,
+        },
+        { metric: "outbox relay pick-up, one event at a time (max)", value: Math.max(...relay), unit: "ms" },
       ],
       notes: [
         `${EVENTS} events over ${ENDPOINTS} endpoints (5 in flight each), ${CONCURRENCY} concurrent; body ${sample.length} bytes.`,
@@ -145,6 +160,30 @@ export async function benchDispatcher(): Promise<BenchmarkResult> {
     await redis.stop();
     await database.drop();
   }
+}
+
+/**
+ * LISTEN/NOTIFY: how long after its commit the outbox relay picks an event up (`relayed_at - created_at`), for
+ * events written one at a time into an idle outbox (what S16 used to assert as a correctness bound).
+ */
+async function relayPickUp(db: Db, merchantId: string, samples = 20): Promise<number[]> {
+  const delays: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const { id } = await insertEvent(db, merchantId, "payment.confirmed", samplePayload());
+    const row = await until(
+      async () => {
+        const event = await db
+          .selectFrom("events")
+          .select(["created_at", "relayed_at"])
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow();
+        return event.relayed_at ? event : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 5, message: `event ${id} relayed` },
+    );
+    delays.push(row.relayed_at!.getTime() - row.created_at.getTime());
+  }
+  return delays.sort((a, b) => a - b);
 }
 
 /** A payment.confirmed payload shaped like the real one (about 1.3 KB). */

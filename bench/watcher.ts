@@ -2,6 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  apiClient,
+  createTestDatabase,
+  createTestMerchant,
+  deployTestToken,
+  freePort,
+  startAnvil,
+  until,
+} from "@paygate/testkit";
+import {
   createPublicClient,
   encodeFunctionData,
   type Hex,
@@ -12,15 +21,7 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { startApi } from "../packages/api/src/index.ts";
-import { apiClient, createTestMerchant } from "../packages/api/src/testing/index.ts";
 import { createLogger, loadConfig } from "../packages/shared/src/index.ts";
-import {
-  createTestDatabase,
-  deployTestToken,
-  freePort,
-  startAnvil,
-  until,
-} from "../packages/shared/src/testing/index.ts";
 import { startWatcher } from "../packages/watcher/src/index.ts";
 import { writeAnvilChainFile } from "./support/chain-file.ts";
 import { insertUnpaidIntents, scannedNumber, walletOf } from "./support/fixtures.ts";

@@ -1,8 +1,7 @@
-import { until } from "@paygate/shared/testing";
+import { type Stack, startStack, until } from "@paygate/testkit";
 import { encodeFunctionData, type Hex, parseAbi, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BITCOIN_BACKENDS, type BitcoinStack, CHAIN, startBitcoinStack } from "./support/bitcoin-stack.ts";
-import { type Stack, startStack } from "./support/stack.ts";
 
 /**
  * Contract section 8: bad chain data never stops a scanner. Anyone can send a 0-sat output or a 0-value

@@ -1,4 +1,4 @@
-import { until } from "@paygate/shared/testing";
+import { until } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BITCOIN_BACKENDS, type BitcoinStack, CHAIN, startBitcoinStack } from "./support/bitcoin-stack.ts";
 

@@ -1,9 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { until } from "@paygate/shared/testing";
+import { type Stack, startStack, until } from "@paygate/testkit";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
 
 /**
  * The hosted checkout page in a real browser (Debian's headless Chromium): it loads under its strict CSP,

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { authenticateApiKey, createEndpoint, createMerchant, listDeliveries, newId } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { ANVIL_ACCOUNT_XPUB, createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** The operator commands of contract section 5, run as a real child process against a real database. */
@@ -25,8 +25,6 @@ function paygate(...args: string[]): Promise<Run> {
   });
 }
 
-const ANVIL_XPUB =
-  "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP";
 const ANVIL_XPRV =
   "xprv9yeny6n2dNUokQFykGoZU6BDLeKbEBUoBeCFe2VF6MXdrHrprMYRc4tddncDRxrJCy7GtPDk68zRcgWtGFveqdCV5NyhZwVgMoZVbTm78vx";
 const VPUB =
@@ -111,7 +109,7 @@ describe("paygate operator commands", () => {
       "--family",
       "evm",
       "--xpub",
-      ANVIL_XPUB,
+      ANVIL_ACCOUNT_XPUB,
     );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/next_address\s+0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266/);
@@ -161,7 +159,7 @@ describe("paygate operator commands", () => {
       "--family",
       "evm",
       "--xpub",
-      `${ANVIL_XPUB.slice(0, -1)}Q`,
+      `${ANVIL_ACCOUNT_XPUB.slice(0, -1)}Q`,
     );
     expect(typo.code).not.toBe(0);
     expect(typo.stderr).toContain("Not an extended public key");
@@ -173,7 +171,7 @@ describe("paygate operator commands", () => {
       "--family",
       "solana",
       "--xpub",
-      ANVIL_XPUB,
+      ANVIL_ACCOUNT_XPUB,
     );
     expect(family.code).not.toBe(0);
     expect(family.stderr).toContain("Allowed choices are evm, bitcoin");

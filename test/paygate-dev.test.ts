@@ -5,12 +5,18 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ANVIL_MNEMONIC, createPool } from "@paygate/shared";
-import { freePort, until } from "@paygate/shared/testing";
+import { createPool } from "@paygate/shared";
+import {
+  ANVIL_MNEMONIC,
+  deletePrefixKeys,
+  freePort,
+  REDIS_URL,
+  testRedisPrefix,
+  until,
+} from "@paygate/testkit";
 import { Redis } from "ioredis";
 import { mnemonicToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deletePrefixKeys, REDIS_URL } from "./support/webhook-harness.ts";
 
 /**
  * `paygate dev` and `paygate demo` as a user runs them: real child processes against real PostgreSQL, Redis and
@@ -19,7 +25,7 @@ import { deletePrefixKeys, REDIS_URL } from "./support/webhook-harness.ts";
 const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `paygate_test_dev_${randomBytes(5).toString("hex")}`;
-const prefix = `paygate-test-${randomBytes(5).toString("hex")}`;
+const prefix = testRedisPrefix();
 
 let ports: {
   api: number;

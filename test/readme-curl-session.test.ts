@@ -2,9 +2,15 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createTestDatabase, freePort, type TestDatabase, until } from "@paygate/shared/testing";
+import {
+  ANVIL_ACCOUNT_XPUB,
+  createTestDatabase,
+  freePort,
+  REDIS_URL,
+  type TestDatabase,
+  until,
+} from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDIS_URL } from "./support/webhook-harness.ts";
 
 /**
  * The README's curl session, step by step, as an operator types it: the commands and the answers it shows
@@ -12,8 +18,6 @@ import { REDIS_URL } from "./support/webhook-harness.ts";
  */
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
-const ANVIL_ACCOUNT_XPUB =
-  "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP";
 
 let database: TestDatabase;
 let env: Record<string, string>;

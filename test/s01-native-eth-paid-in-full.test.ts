@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S1: native ETH paid in full on Anvil: pending after inclusion, confirmed exactly at the threshold. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S1 native ETH paid in full", () => {
-  it("is pending after inclusion and confirmed exactly when the block reaches 2 confirmations", async () => {
+  test("is pending after inclusion and confirmed exactly when the block reaches 2 confirmations", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "0.5", asset: "ETH" });
     expect(created).toMatchObject({ status: "awaiting_payment", required_confirmations: 2 });
 

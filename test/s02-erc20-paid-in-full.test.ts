@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S2: an ERC-20 (the test token, 6 decimals, deployed on Anvil) paid in full. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S2 ERC-20 paid in full", () => {
-  it("is pending at inclusion and confirmed at the threshold, the payment keyed by its log index", async () => {
+  test("is pending at inclusion and confirmed at the threshold, the payment keyed by its log index", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "25", asset: "TUSD" });
     expect(created).toMatchObject({ status: "awaiting_payment", amount_due: "25.000000", asset: "TUSD" });
 

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S4: two transfers that together reach the amount due: pending, pending, confirmed. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S4 two transfers reach the amount due", () => {
-  it("emits pending for each transfer, then confirmed once both have their confirmations", async () => {
+  test("emits pending for each transfer, then confirmed once both have their confirmations", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     await stack.pay(created.address, "0.4");
     expect(await stack.waitForEvents(created.id, 1)).toEqual(["payment.pending"]);

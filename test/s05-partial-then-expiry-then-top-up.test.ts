@@ -1,20 +1,14 @@
-import { until } from "@paygate/shared/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, until, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S5: partial payment, then expiry: underpaid; a top-up inside the monitoring window: pending, confirmed. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S5 partial payment, expiry, top-up", () => {
-  it("is underpaid at expiry and confirmed after a top-up inside the monitoring window", async () => {
+  test("is underpaid at expiry and confirmed after a top-up inside the monitoring window", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     await stack.pay(created.address, "0.4");
     await stack.mine(1);

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S6: overpayment: confirmed with `overpaid_amount`, and `payment.overpaid`. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S6 overpayment", () => {
-  it("confirms, sets overpaid_amount and emits payment.overpaid", async () => {
+  test("confirms, sets overpaid_amount and emits payment.overpaid", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "10", asset: "TUSD" });
     await stack.pay(created.address, "12.5", { asset: "TUSD" });
     await stack.mine(1);

@@ -1,23 +1,17 @@
-import { until } from "@paygate/shared/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { type Stack, test, until, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /**
  * S7: a payment after expiry inside the monitoring window: expired, then pending with `late: true`, then
  * confirmed; after the window: recorded, no state change.
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 /** Block timestamps are whole seconds: waits until the next block's time is surely past `column`. */
-async function blockTimePast(intentId: string, column: "expires_at" | "monitoring_ends_at"): Promise<void> {
+async function blockTimePast(
+  stack: Stack,
+  intentId: string,
+  column: "expires_at" | "monitoring_ends_at",
+): Promise<void> {
   const row = await stack.db
     .selectFrom("payment_intents")
     .select(column)
@@ -27,14 +21,16 @@ async function blockTimePast(intentId: string, column: "expires_at" | "monitorin
   await until(() => Date.now() > at + 1100, { timeoutMs: 5000, message: `${column} to be in the past` });
 }
 
+useStack();
+
 describe("S7 payment after expiry", () => {
-  it("inside the monitoring window: expired, then pending (late), then confirmed", async () => {
+  test("inside the monitoring window: expired, then pending (late), then confirmed", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     await stack.setExpiry(created.id, 300);
     await stack.waitForStatus(created.id, "expired");
     expect(await stack.waitForEvents(created.id, 1)).toEqual(["payment.expired"]);
 
-    await blockTimePast(created.id, "expires_at");
+    await blockTimePast(stack, created.id, "expires_at");
     const payment = await stack.pay(created.address, "1");
     await stack.scannedTo(payment.blockNumber);
     expect(await stack.intent(created.id)).toMatchObject({ status: "pending", late: true });
@@ -46,11 +42,11 @@ describe("S7 payment after expiry", () => {
     expect(await stack.recordedEvents(created.id)).toEqual(expected);
   });
 
-  it("after the monitoring window: the payment is recorded and changes nothing", async () => {
+  test("after the monitoring window: the payment is recorded and changes nothing", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     await stack.setExpiry(created.id, 200, 300);
     await stack.waitForStatus(created.id, "expired");
-    await blockTimePast(created.id, "monitoring_ends_at");
+    await blockTimePast(stack, created.id, "monitoring_ends_at");
 
     const payment = await stack.pay(created.address, "1");
     await stack.mine(2);

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S8: a second payment after confirmation: recorded, `payment.overpaid`, never a second `payment.confirmed`. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S8 second payment after confirmation", () => {
-  it("records it and emits payment.overpaid, never a second payment.confirmed", async () => {
+  test("records it and emits payment.overpaid, never a second payment.confirmed", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     await stack.pay(created.address, "1");
     await stack.mine(1);

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S9: an underpayment within the merchant's tolerance (1% here) is confirmed. */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ merchant: { toleranceBps: 100 } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack({ merchant: { toleranceBps: 100 } });
 
 describe("S9 underpayment within tolerance", () => {
-  it("confirms 99.5% of the amount due when the tolerance is 1%", async () => {
+  test("confirms 99.5% of the amount due when the tolerance is 1%", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "200", asset: "TUSD" });
     await stack.pay(created.address, "199", { asset: "TUSD" });
     await stack.mine(1);

@@ -1,14 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { coinbaseRates } from "@paygate/api";
-import {
-  apiClient,
-  createTestMerchant,
-  decimalValue,
-  startTestApi,
-  type TestApi,
-} from "@paygate/api/testing";
 import { setWallet } from "@paygate/shared";
+import { apiClient, createTestMerchant, decimalValue, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**

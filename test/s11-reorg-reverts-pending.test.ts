@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /**
  * S11: a reorg removes the block holding a pending payment: `payment.reverted`, the intent back to
  * `awaiting_payment`; when the transaction is mined again: pending, then confirmed on the new chain.
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 const expected = ["payment.pending", "payment.reverted", "payment.pending", "payment.confirmed"];
 
+useStack();
+
 describe("S11 reorg reverts a pending payment", () => {
-  it("anvil_reorg replaces the block: reverted, awaiting_payment, then pending and confirmed when re-mined", async () => {
+  test("anvil_reorg replaces the block: reverted, awaiting_payment, then pending and confirmed when re-mined", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     const payment = await stack.pay(created.address, "1");
     await stack.scannedTo(payment.blockNumber);
@@ -40,7 +35,9 @@ describe("S11 reorg reverts a pending payment", () => {
     expect(await stack.recordedEvents(created.id)).toEqual(expected);
   });
 
-  it("anvil_rollback drops the block: reverted, awaiting_payment, then pending and confirmed when re-mined", async () => {
+  test("anvil_rollback drops the block: reverted, awaiting_payment, then pending and confirmed when re-mined", async ({
+    stack,
+  }) => {
     const created = await stack.createIntent({ amount: "50", asset: "TUSD" });
     const payment = await stack.pay(created.address, "50", { asset: "TUSD" });
     await stack.scannedTo(payment.blockNumber);

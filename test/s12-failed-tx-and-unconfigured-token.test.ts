@@ -1,27 +1,19 @@
-import { deployTestToken } from "@paygate/shared/testing";
+import { deployTestToken, test, useStack } from "@paygate/testkit";
 import type { Hex } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { describe, expect } from "vitest";
 
 /**
  * S12: a reverted (failed) transaction to the address, and a transfer of an unconfigured token, are not
  * counted. (A configured token sent to an ETH intent is another asset: not counted either.)
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 /** PUSH1 0 PUSH1 0 REVERT: any call to the address fails, value and all. */
 const alwaysReverts = "0x60006000fd";
 
+useStack();
+
 describe("S12 failed transaction and unconfigured token", () => {
-  it("counts neither, nor another asset, and still sees the real payment afterwards", async () => {
+  test("counts neither, nor another asset, and still sees the real payment afterwards", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     const address = created.address as Hex;
 

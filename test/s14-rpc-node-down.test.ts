@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { until } from "@paygate/shared/testing";
+import { type Stack, startStack, until } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
 
 /**
  * S14: the RPC node down for a while (every call answering errors, then Anvil stopped and restarted): no state

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S15: the watcher stopped while payments are mined, started later: catches up and emits every event once. */
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S15 watcher restart", () => {
-  it("catches up from its checkpoint and emits every event once", async () => {
+  test("catches up from its checkpoint and emits every event once", async ({ stack }) => {
     const full = await stack.createIntent({ amount: "1", asset: "ETH" });
     const split = await stack.createIntent({ amount: "30", asset: "TUSD" });
     await stack.pay(split.address, "10", { asset: "TUSD" });

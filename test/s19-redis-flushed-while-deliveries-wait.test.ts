@@ -1,62 +1,68 @@
-import { type Dispatcher, startDispatcher } from "@paygate/dispatcher";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  answer,
-  createMerchant,
-  deletePrefixKeys,
-  deliveriesOf,
-  insertEvent,
-  type Receiver,
-  registerEndpoint,
-  startTestReceiver,
-  startWebhookStack,
-  until,
-  type WebhookStack,
-} from "./support/webhook-harness.ts";
+import { deletePrefixKeys, REDIS_URL, test, until, useStack } from "@paygate/testkit";
+import { Redis } from "ioredis";
+import { expect } from "vitest";
+import { deliveriesOf, type OutboxEvent, outboxEventsOf, payIntent } from "./support/webhook-harness.ts";
 
-let stack: WebhookStack;
-let receiver: Receiver;
-let dispatcher: Dispatcher;
-let secret: string | undefined;
+// The first retry waits ~6 s, long enough to pay every intent and wipe Redis while each job sits delayed.
+useStack({ env: { WEBHOOK_RETRY_SCHEDULE: "6,0.2" } });
 
-beforeAll(async () => {
-  // The first retry waits ~1.5 s, long enough to wipe Redis while every job sits in the delayed set.
-  stack = await startWebhookStack({ WEBHOOK_RETRY_SCHEDULE: "1.5,0.2" });
-  receiver = await startTestReceiver({ secret: () => secret, respond: answer(503, "maintenance") });
-  dispatcher = await startDispatcher(stack.config, { sweepIntervalMs: 200 });
-});
+test("S19 Redis flushed while deliveries wait: PostgreSQL still knows what is owed, and everything is delivered", async ({
+  stack,
+}) => {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    stack.receiver.setResponder(() => ({ status: 503, body: "maintenance" }));
+    const paid: Awaited<ReturnType<typeof payIntent>>[] = [];
+    for (let i = 0; i < 3; i += 1) paid.push(await payIntent(stack));
+    expect(paid.map(({ events: [first] }) => first!.type)).toEqual(paid.map(() => "payment.pending"));
 
-afterAll(async () => {
-  await dispatcher?.stop();
-  await receiver?.close();
-  await stack?.close();
-});
+    // Each payment's block confirms the one before (2 confirmations on anvil): every event the intents have
+    // so far failed its first attempt once, and waits for its retry in Redis's delayed set.
+    const delayedKey = `${stack.prefix}:webhook-deliveries:delayed`;
+    const outbox = async () =>
+      (await Promise.all(paid.map(({ intent }) => outboxEventsOf(stack.db, intent.id)))).flat();
+    const firstAttempts = (events: OutboxEvent[]) =>
+      Promise.all(events.map(async (event) => (await deliveriesOf(stack.db, event.id))[0]));
+    const events = await until(
+      async () => {
+        const all = await outbox();
+        const rows = await firstAttempts(all);
+        const waiting = rows.every((row) => row?.attempt_count === 1);
+        return waiting && (await redis.zcard(delayedKey)) === all.length ? all : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect((await firstAttempts(events)).map((row) => [row?.status, row?.attempt_count])).toEqual(
+      events.map(() => ["pending", 1]),
+    );
 
-test("S19 Redis flushed while deliveries wait: PostgreSQL still knows what is owed, and everything is delivered", async () => {
-  const merchant = await createMerchant(stack.db);
-  const endpoint = await registerEndpoint(stack.db, merchant, receiver.url);
-  secret = endpoint.secret;
-  const events: { id: string; body: string }[] = [];
-  for (let i = 0; i < 4; i += 1) events.push(await insertEvent(stack.db, merchant, "payment.pending"));
+    // "FLUSHALL", scoped to this file's prefix: the queue, the delayed jobs and the endpoint slots are gone.
+    expect(await deletePrefixKeys(redis, stack.prefix)).toBeGreaterThan(0);
+    expect(await redis.zcard(delayedKey)).toBe(0);
+    stack.receiver.setResponder((request) => ({ status: request.verified ? 200 : 400 }));
 
-  const delayedKey = `${stack.prefix}:webhook-deliveries:delayed`;
-  await until(async () => (await stack.redis.zcard(delayedKey)) === events.length);
-  const waiting = await stack.db.selectFrom("deliveries").selectAll().execute();
-  expect(waiting.map((row) => [row.status, row.attempt_count])).toEqual(events.map(() => ["pending", 1]));
+    for (const event of events) {
+      await until(async () => (await deliveriesOf(stack.db, event.id))[0]?.status === "succeeded", {
+        timeoutMs: 20_000,
+      });
+    }
+    const accepted = stack.receiver.requests.filter((request) => request.status === 200);
+    expect(new Set(accepted.map((request) => request.headers["webhook-id"]))).toEqual(
+      new Set(events.map((e) => e.id)),
+    );
+    for (const event of events) {
+      expect(accepted.find((request) => request.headers["webhook-id"] === event.id)?.body).toBe(event.body);
+    }
 
-  // "FLUSHALL", scoped to this file's prefix: the queue, the delayed jobs and the endpoint slots are gone.
-  expect(await deletePrefixKeys(stack.redis, stack.prefix)).toBeGreaterThan(0);
-  expect(await stack.redis.zcard(delayedKey)).toBe(0);
-  receiver.respondWith(answer(200, "ok"));
-
-  for (const event of events) {
-    await until(async () => (await deliveriesOf(stack.db, event.id))[0]?.status === "succeeded", {
-      timeoutMs: 10_000,
-    });
+    // the confirmations follow: each intent's merchant saw exactly pending, then confirmed
+    await stack.mine(1);
+    for (const { intent } of paid) {
+      expect(await stack.waitForStatus(intent.id, "confirmed")).toMatchObject({
+        amount_confirmed: "0.010000000000000000",
+      });
+      expect(await stack.waitForEvents(intent.id, 2)).toEqual(["payment.pending", "payment.confirmed"]);
+    }
+  } finally {
+    await redis.quit();
   }
-  const accepted = receiver.received.filter((request) => request.status === 200);
-  expect(new Set(accepted.map((request) => request.headers["webhook-id"]))).toEqual(
-    new Set(events.map((e) => e.id)),
-  );
-  expect(accepted.every((request) => request.verified)).toBe(true);
-});
+}, 60_000);

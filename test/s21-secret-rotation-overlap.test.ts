@@ -1,76 +1,61 @@
-import { type Dispatcher, startDispatcher } from "@paygate/dispatcher";
 import { rotateEndpointSecret } from "@paygate/shared";
+import { test, until, useStack } from "@paygate/testkit";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  createMerchant,
-  insertEvent,
-  type Receiver,
-  registerEndpoint,
-  startTestReceiver,
-  startWebhookStack,
-  until,
-  type WebhookStack,
-} from "./support/webhook-harness.ts";
+import { expect } from "vitest";
+import { LARGE_METADATA, outboxEventsOf, payIntent } from "./support/webhook-harness.ts";
 
-let stack: WebhookStack;
-let receiver: Receiver;
-let dispatcher: Dispatcher;
+useStack();
 
-beforeAll(async () => {
-  stack = await startWebhookStack();
-  receiver = await startTestReceiver();
-  dispatcher = await startDispatcher(stack.config, { sweepIntervalMs: 200 });
-});
-
-afterAll(async () => {
-  await dispatcher?.stop();
-  await receiver?.close();
-  await stack?.close();
-});
-
-const verifies = (secret: string, request: { body: string; headers: Record<string, unknown> }) => {
-  const headers = request.headers as Record<string, string>;
+const verifies = (secret: string, request: { body: string; headers: Record<string, string> }) => {
   try {
-    new StandardWebhook(secret).verify(request.body, headers);
-    new SvixWebhook(secret).verify(request.body, headers);
+    new StandardWebhook(secret).verify(request.body, request.headers);
+    new SvixWebhook(secret).verify(request.body, request.headers);
     return true;
   } catch {
     return false;
   }
 };
 
-test("S21 secret rotation: during the overlap a receiver holding either secret verifies; after it, only the new", async () => {
-  const merchant = await createMerchant(stack.db);
-  const endpoint = await registerEndpoint(stack.db, merchant, receiver.url);
-  const oldSecret = endpoint.secret;
-  const rotated = await rotateEndpointSecret(stack.db, merchant, endpoint.id);
+test("S21 secret rotation: during the overlap a receiver holding either secret verifies; after it, only the new", async ({
+  stack,
+}) => {
+  const oldSecret = stack.endpoint.secret;
+  const rotated = await rotateEndpointSecret(stack.db, stack.merchant.merchantId, stack.endpoint.id);
   const newSecret = rotated.secret;
   expect(newSecret).not.toBe(oldSecret);
 
-  const during = await insertEvent(stack.db, merchant, "payment.pending", {
-    note: "Zoë paid 東京 🚀",
-    sequence: 1,
+  const { intent, events } = await payIntent(stack, {
+    metadata: { ...LARGE_METADATA, note_00: "Zoë paid 東京 🚀" },
   });
-  await until(() => receiver.received.length === 1);
-  const [overlap] = receiver.received;
-  expect(overlap!.body).toBe(during.body);
-  expect(String(overlap!.headers["webhook-signature"]).split(" ")).toHaveLength(2);
-  expect(verifies(oldSecret, overlap!)).toBe(true);
-  expect(verifies(newSecret, overlap!)).toBe(true);
+  const [during] = events;
+  expect(during!.type).toBe("payment.pending");
+  await until(() => stack.receiver.requests.some((request) => request.headers["webhook-id"] === during!.id));
+  const overlap = stack.receiver.requests.find((request) => request.headers["webhook-id"] === during!.id)!;
+  expect(overlap.body).toBe(during!.body);
+  expect(JSON.parse(overlap.body).data.payment_intent.metadata.note_00).toBe("Zoë paid 東京 🚀");
+  expect(overlap.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+  expect(verifies(oldSecret, overlap)).toBe(true);
+  expect(verifies(newSecret, overlap)).toBe(true);
 
-  // 24 h later the old key stops signing.
+  // 24 h later the old key stops signing; the merchant's server holds the new one by then.
   await stack.db
     .updateTable("webhook_secrets")
     .set({ expires_at: new Date(Date.now() - 1000) })
-    .where("endpoint_id", "=", endpoint.id)
+    .where("endpoint_id", "=", stack.endpoint.id)
     .where("expires_at", "is not", null)
     .execute();
-  await insertEvent(stack.db, merchant, "payment.confirmed");
-  await until(() => receiver.received.length === 2);
-  const after = receiver.received[1]!;
-  expect(String(after.headers["webhook-signature"]).split(" ")).toHaveLength(1);
+  stack.receiver.setSecret(newSecret);
+  await stack.mine(1);
+  expect(await stack.waitForEvents(intent.id, 2)).toEqual(["payment.pending", "payment.confirmed"]);
+  const confirmed = (await outboxEventsOf(stack.db, intent.id))[1]!;
+  const after = stack.receiver.requests.find((request) => request.headers["webhook-id"] === confirmed.id)!;
+  expect(after.body).toBe(confirmed.body);
+  expect(after.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
   expect(verifies(newSecret, after)).toBe(true);
   expect(verifies(oldSecret, after)).toBe(false);
+  expect(await stack.intent(intent.id)).toMatchObject({
+    status: "confirmed",
+    amount_confirmed: "0.010000000000000000",
+  });
 });

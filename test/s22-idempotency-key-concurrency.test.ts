@@ -1,4 +1,4 @@
-import { apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/api/testing";
+import { apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**

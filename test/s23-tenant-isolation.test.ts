@@ -1,5 +1,5 @@
-import { apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/api/testing";
 import { createEndpoint, newId, serializeEventBody } from "@paygate/shared";
+import { apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**

@@ -1,23 +1,16 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { test, useStack } from "@paygate/testkit";
+import { describe, expect } from "vitest";
 
 /** S25: cancel an intent, then pay its address: recorded, no state change, listed for operators. */
-let stack: Stack;
 const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack();
 
 describe("S25 cancel, then pay", () => {
-  it("records the payment as not counted and keeps the intent canceled", async () => {
+  test("records the payment as not counted and keeps the intent canceled", async ({ stack }) => {
     const created = await stack.createIntent({ amount: "1", asset: "ETH" });
     const canceled = await stack.request("POST", `/v1/payment-intents/${created.id}/cancel`);
     expect(canceled.status).toBe(200);

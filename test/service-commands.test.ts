@@ -1,24 +1,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import {
   createTestDatabase,
+  deletePrefixKeys,
   freePort,
+  REDIS_URL,
   startAnvil,
   type TestAnvil,
   type TestDatabase,
+  testRedisPrefix,
   until,
-} from "@paygate/shared/testing";
+} from "@paygate/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deletePrefixKeys, REDIS_URL } from "./support/webhook-harness.ts";
 
 /**
  * `paygate api | watcher | dispatcher` as compose runs them: one process each, configured from the environment,
  * each answering /healthz, /readyz and /metrics on its own port, each stopping cleanly on SIGTERM.
  */
 const bin = fileURLToPath(new URL("../packages/cli/bin/paygate.mjs", import.meta.url));
-const prefix = `paygate-test-${randomBytes(5).toString("hex")}`;
+const prefix = testRedisPrefix();
 const names = ["api", "watcher", "dispatcher"] as const;
 type Name = (typeof names)[number];
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { until } from "@paygate/shared/testing";
+import { type Stack, startStack, until } from "@paygate/testkit";
 import { sql } from "kysely";
 import { parseUnits } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +9,6 @@ import { checkSoak, type PlannedIntent } from "../scripts/soak/check.ts";
 import { type FlakyReceiver, startFlakyReceiver } from "../scripts/soak/flaky-receiver.ts";
 import { createPayer } from "../scripts/soak/payer.ts";
 import { seededRandom } from "../scripts/soak/random.ts";
-import { type Stack, startStack } from "./support/stack.ts";
 
 /**
  * The soak's check over a real run (API, watcher and dispatcher on Anvil) in which the gateway fails to emit

@@ -1,22 +1,15 @@
-import { deployForwarder } from "@paygate/shared/testing";
+import { deployForwarder, test, useStack } from "@paygate/testkit";
 import type { Hex } from "viem";
 import { parseEther } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
+import { describe, expect } from "vitest";
 
 /** `internal_transfers: true`: native coin sent by a contract (invisible in `tx.to`) is found in call traces. */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ chain: { internal_transfers: true } });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+useStack({ chain: { internal_transfers: true } });
 
 describe("internal transfers", () => {
-  it("counts ether a contract forwards to the deposit address, indexed apart from the transaction's value", async () => {
+  test("counts ether a contract forwards to the deposit address, indexed apart from the transaction's value", async ({
+    stack,
+  }) => {
     const forwarder = await deployForwarder(stack.anvil);
     const created = await stack.createIntent({ amount: "0.3", asset: "ETH" });
     const hash = await forwarder.forward(stack.payer, created.address as Hex, parseEther("0.3"));

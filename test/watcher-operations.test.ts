@@ -1,8 +1,7 @@
 import { createLogger } from "@paygate/shared";
-import { until } from "@paygate/shared/testing";
+import { STACK_WATCHER_OPTIONS, type Stack, startStack, until } from "@paygate/testkit";
 import { DeepReorgError, rescanChain, startWatcher } from "@paygate/watcher";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STACK_WATCHER_OPTIONS, type Stack, startStack } from "./support/stack.ts";
 
 /** Operating the watcher: a hot standby taking over, `paygate rescan`, and a reorg deeper than the window. */
 let stack: Stack;

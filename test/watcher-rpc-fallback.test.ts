@@ -1,6 +1,5 @@
-import { freePort } from "@paygate/shared/testing";
+import { freePort, type Stack, startStack } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./support/stack.ts";
 
 /**
  * Several RPC URLs are fallbacks (contract section 1): with the first one refusing every connection, the watcher

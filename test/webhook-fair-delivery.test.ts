@@ -1,25 +1,30 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Dispatcher, startDispatcher } from "@paygate/dispatcher";
-import { EVENTS_CHANNEL, newId, serializeEventBody } from "@paygate/shared";
+import { type Config, EVENTS_CHANNEL, loadConfig, newId, serializeEventBody } from "@paygate/shared";
+import {
+  createTestDatabase,
+  deletePrefixKeys,
+  insertEvent,
+  REDIS_URL,
+  type Receiver,
+  startReceiver,
+  type TestDatabase,
+  testRedisPrefix,
+  until,
+} from "@paygate/testkit";
+import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  createMerchant,
-  insertEvent,
-  type Receiver,
-  registerEndpoint,
-  startTestReceiver,
-  startWebhookStack,
-  until,
-  type WebhookStack,
-} from "./support/webhook-harness.ts";
+import { createMerchant, registerEndpoint } from "./support/webhook-harness.ts";
 
 /**
  * Contract section 8, fair delivery: merchant A's 16 endpoints never answer and thousands of its deliveries are
  * queued; merchant B's webhooks still arrive at about their usual latency, measured in the same run with A idle.
  */
-let stack: WebhookStack;
+let database: TestDatabase;
+let config: Config;
+const prefix = testRedisPrefix();
 let dispatcher: Dispatcher;
 let receiver: Receiver;
 let hangingNow = 0;
@@ -34,10 +39,18 @@ const hangServer = createServer((_request, response) => {
 });
 
 beforeAll(async () => {
-  stack = await startWebhookStack({ WEBHOOK_RETRY_SCHEDULE: "600" });
-  receiver = await startTestReceiver({});
+  database = await createTestDatabase();
+  config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    PAYGATE_QUEUE_PREFIX: prefix,
+    PAYGATE_ENV: "development",
+    LOG_LEVEL: "silent",
+    WEBHOOK_RETRY_SCHEDULE: "600",
+  });
+  receiver = await startReceiver();
   await new Promise<void>((resolve) => hangServer.listen(0, "127.0.0.1", resolve));
-  dispatcher = await startDispatcher(stack.config, { sweepIntervalMs: 500 });
+  dispatcher = await startDispatcher(config, { sweepIntervalMs: 500 });
 });
 
 afterAll(async () => {
@@ -45,7 +58,10 @@ afterAll(async () => {
   await dispatcher?.stop();
   await new Promise((resolve) => hangServer.close(resolve));
   await receiver?.close();
-  await stack?.close();
+  const redis = new Redis(REDIS_URL);
+  await deletePrefixKeys(redis, prefix);
+  await redis.quit();
+  await database?.drop();
 });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -54,22 +70,22 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function latenciesOfB(merchantB: string, count: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i += 1) {
-    const before = receiver.received.length;
+    const before = receiver.requests.length;
     const sent = Date.now();
-    const event = await insertEvent(stack.db, merchantB);
-    await until(() => receiver.received.length > before, { timeoutMs: 60_000 });
-    expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(event.id);
-    latencies.push(receiver.received.at(-1)!.at - sent);
+    const event = await insertEvent(database.db, merchantB);
+    await until(() => receiver.requests.length > before, { timeoutMs: 60_000 });
+    expect(receiver.requests.at(-1)!.headers["webhook-id"]).toBe(event.id);
+    latencies.push(receiver.requests.at(-1)!.receivedAt - sent);
   }
   return latencies;
 }
 
 test("merchant A's 16 dead endpoints and 16,000 queued deliveries do not delay merchant B", async () => {
-  const merchantA = await createMerchant(stack.db);
-  const merchantB = await createMerchant(stack.db);
+  const merchantA = await createMerchant(database.db);
+  const merchantB = await createMerchant(database.db);
   const hangUrl = `http://127.0.0.1:${(hangServer.address() as AddressInfo).port}/hook`;
-  for (let i = 0; i < 16; i += 1) await registerEndpoint(stack.db, merchantA, `${hangUrl}/${i}`);
-  await registerEndpoint(stack.db, merchantB, receiver.url);
+  for (let i = 0; i < 16; i += 1) await registerEndpoint(database.db, merchantA, `${hangUrl}/${i}`);
+  await registerEndpoint(database.db, merchantB, receiver.url);
 
   await latenciesOfB(merchantB, 3); // warm up connections and caches
   const baseline = median(await latenciesOfB(merchantB, 9));
@@ -84,12 +100,12 @@ test("merchant A's 16 dead endpoints and 16,000 queued deliveries do not delay m
     });
     return { id, merchant_id: merchantA, type: "payment.confirmed", dedupe_key: id, body };
   });
-  await stack.db.insertInto("events").values(events).execute();
-  await sql`select pg_notify(${EVENTS_CHANNEL}, ${"a"})`.execute(stack.db);
+  await database.db.insertInto("events").values(events).execute();
+  await sql`select pg_notify(${EVENTS_CHANNEL}, ${"a"})`.execute(database.db);
   const queued = async () =>
     Number(
       (
-        await stack.db
+        await database.db
           .selectFrom("deliveries")
           .innerJoin("events", "events.id", "deliveries.event_id")
           .select((eb) => eb.fn.countAll<string>().as("n"))

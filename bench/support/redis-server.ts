@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { freePort, until } from "../../packages/shared/src/testing/index.ts";
+import { freePort, until } from "@paygate/testkit";
 
 const run = promisify(execFile);
 

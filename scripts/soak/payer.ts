@@ -1,6 +1,6 @@
+import type { TestAnvil, TestToken } from "@paygate/testkit";
 import { encodeFunctionData, type Hash, type Hex, parseAbi, parseEther, parseGwei } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import type { TestAnvil, TestToken } from "../../packages/shared/src/testing/index.ts";
 
 export type Asset = "ETH" | "TUSD";
 

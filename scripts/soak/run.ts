@@ -5,21 +5,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import {
+  apiClient,
+  createTestDatabase,
+  createTestMerchant,
+  deployTestToken,
+  freePort,
+  startAnvil,
+  until,
+} from "@paygate/testkit";
 import { type Hex, parseUnits } from "viem";
 import { HDKey } from "viem/accounts";
 import { writeAnvilChainFile } from "../../bench/support/chain-file.ts";
 import { scannedNumber } from "../../bench/support/fixtures.ts";
 import { startRedisServer } from "../../bench/support/redis-server.ts";
 import { startRpcProxy } from "../../bench/support/rpc-proxy.ts";
-import { apiClient, createTestMerchant } from "../../packages/api/src/testing/index.ts";
 import type { IntentObject } from "../../packages/shared/src/index.ts";
-import {
-  createTestDatabase,
-  deployTestToken,
-  freePort,
-  startAnvil,
-  until,
-} from "../../packages/shared/src/testing/index.ts";
 import { checkSoak, type PlannedIntent, type SoakFindings } from "./check.ts";
 import { BACKGROUND_RPC_FAIL_RATE, injectFaults } from "./faults.ts";
 import { startFlakyReceiver } from "./flaky-receiver.ts";

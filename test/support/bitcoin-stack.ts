@@ -1,12 +1,11 @@
 import { type IntentObject, setWallet } from "@paygate/shared";
-import { until } from "@paygate/shared/testing";
+import { type Gateway, startGateway, until } from "@paygate/testkit";
 import type { WatcherOptions } from "@paygate/watcher";
 import { parseUnits } from "viem";
 import { type BitcoinSim, startBitcoinSim } from "../bitcoin-sim/index.ts";
-import { type Gateway, startGateway } from "./gateway.ts";
 
 /**
- * The whole gateway (`gateway.ts`) against the Bitcoin regtest simulator, on one backend (Bitcoin Core JSON-RPC
+ * The whole gateway (testkit's `startGateway`) against the Bitcoin regtest simulator, on one backend (Bitcoin Core JSON-RPC
  * or Esplora), the watcher scanning bitcoin-regtest only, and a merchant whose Bitcoin wallet is the BIP84
  * testnet account of the "abandon ... about" mnemonic (P2WPKH, bcrt1q addresses on regtest).
  */

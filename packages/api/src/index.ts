@@ -1,4 +1,5 @@
 export { createApp } from "./app.ts";
+export type { Checkout } from "./checkout/find-checkout.ts";
 export {
   type ApiDeps,
   chainsById,

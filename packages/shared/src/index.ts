@@ -1,4 +1,3 @@
-export * from "./anvil/index.ts";
 export * from "./api-keys/index.ts";
 export * from "./chains/index.ts";
 export * from "./config/config.ts";

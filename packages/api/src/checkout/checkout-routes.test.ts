@@ -1,11 +1,5 @@
+import { type ApiRequest, apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ApiRequest,
-  apiClient,
-  createTestMerchant,
-  startTestApi,
-  type TestApi,
-} from "../testing/index.ts";
 
 let api: TestApi;
 let merchant: ApiRequest;

@@ -1,5 +1,5 @@
+import { FIXTURE_NOW, fixtureCheckout } from "@paygate/testkit";
 import { describe, expect, it } from "vitest";
-import { FIXTURE_NOW, fixtureCheckout } from "./checkout-fixture.ts";
 import { publicStatus } from "./public-status.ts";
 
 const afterExpiry = new Date("2026-12-01T10:10:00.001Z");

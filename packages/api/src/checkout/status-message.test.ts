@@ -1,6 +1,6 @@
 import type { IntentObject } from "@paygate/shared";
+import { FIXTURE_NOW, fixtureCheckout } from "@paygate/testkit";
 import { describe, expect, it } from "vitest";
-import { FIXTURE_NOW, fixtureCheckout } from "./checkout-fixture.ts";
 import { publicStatus } from "./public-status.ts";
 import { statusMessage } from "./status-message.ts";
 

@@ -1,15 +1,9 @@
 import { Writable } from "node:stream";
 import { loadConfig, revokeApiKey } from "@paygate/shared";
+import { type ApiRequest, apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApi } from "../server.ts";
-import {
-  type ApiRequest,
-  apiClient,
-  createTestMerchant,
-  startTestApi,
-  type TestApi,
-} from "../testing/index.ts";
 
 let api: TestApi;
 let merchant: { merchantId: string; apiKey: string };

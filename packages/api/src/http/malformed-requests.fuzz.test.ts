@@ -1,13 +1,7 @@
+import { type ApiRequest, apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ApiRequest,
-  apiClient,
-  createTestMerchant,
-  startTestApi,
-  type TestApi,
-} from "../testing/index.ts";
 
 /**
  * 2,000 random malformed requests (garbage and random JSON bodies, wrong types, huge numbers, bad headers,

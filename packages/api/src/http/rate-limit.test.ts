@@ -1,12 +1,6 @@
+import { type ApiAnswer, apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_IP_LIMITS } from "../deps.ts";
-import {
-  type ApiAnswer,
-  apiClient,
-  createTestMerchant,
-  startTestApi,
-  type TestApi,
-} from "../testing/index.ts";
 
 /** The contract's per-IP limits (section 8), over real HTTP. */
 let behindProxy: TestApi;

@@ -1,13 +1,13 @@
 import { deriveDepositAddress, setWallet } from "@paygate/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ANVIL_ACCOUNT_XPUB,
   type ApiRequest,
   apiClient,
   createTestMerchant,
   startTestApi,
-  TEST_EVM_XPUB,
   type TestApi,
-} from "../testing/index.ts";
+} from "@paygate/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Address vectors computed independently (BIP84 test mnemonic; the Anvil mnemonic's accounts). */
 const VPUB =
@@ -133,7 +133,7 @@ describe("deposit addresses", () => {
     expect(replaced.next_index).toBe(0);
     expect((await create("anvil", "ETH")).address).toBe(deriveDepositAddress(replaced, anvil, 0));
 
-    const restored = await setWallet(api.db, { merchantId, family: "evm", xpub: TEST_EVM_XPUB });
+    const restored = await setWallet(api.db, { merchantId, family: "evm", xpub: ANVIL_ACCOUNT_XPUB });
     expect(restored.next_index).toBe(3 + 50);
     expect((await create("anvil", "ETH")).address).toBe(deriveDepositAddress(restored, anvil, 53));
   });

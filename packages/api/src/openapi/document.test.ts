@@ -1,7 +1,7 @@
+import { type ApiRequest, apiClient, startTestApi, type TestApi } from "@paygate/testkit";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { v1Routes } from "../routes/index.ts";
-import { type ApiRequest, apiClient, startTestApi, type TestApi } from "../testing/index.ts";
 
 /** Every endpoint of contract section 3, as `METHOD /path` in OpenAPI template form. */
 const contractRoutes = [

@@ -1,5 +1,4 @@
 import { reconcileIntent } from "@paygate/shared";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiRequest,
   apiClient,
@@ -7,7 +6,8 @@ import {
   decimalValue,
   startTestApi,
   type TestApi,
-} from "../testing/index.ts";
+} from "@paygate/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let api: TestApi;
 let request: ApiRequest;

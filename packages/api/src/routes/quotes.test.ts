@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ApiRequest,
   apiClient,
@@ -6,7 +5,8 @@ import {
   decimalValue,
   startTestApi,
   type TestApi,
-} from "../testing/index.ts";
+} from "@paygate/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let api: TestApi;
 let request: ApiRequest;

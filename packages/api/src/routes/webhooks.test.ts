@@ -1,11 +1,5 @@
+import { type ApiRequest, apiClient, createTestMerchant, startTestApi, type TestApi } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ApiRequest,
-  apiClient,
-  createTestMerchant,
-  startTestApi,
-  type TestApi,
-} from "../testing/index.ts";
 
 /** Webhook endpoints and events through HTTP (the delivery engine itself is the dispatcher's). */
 let api: TestApi;

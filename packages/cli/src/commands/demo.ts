@@ -3,7 +3,6 @@ import type { IntentObject } from "@paygate/shared";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
 import { apiClient } from "../dev/api-client.ts";
-import { devChain } from "../dev/demo-payment.ts";
 import { type ReceivedWebhook, startDemoReceiver } from "../dev/demo-receiver.ts";
 import { devSessionPath, readDevSession } from "../dev/dev-session.ts";
 import { integerOption } from "./options.ts";
@@ -42,6 +41,8 @@ export function registerDemo(program: Command): void {
       }
       const print = (line: string) => process.stdout.write(`${line}\n`);
       const api = apiClient(session.apiUrl, session.apiKey);
+      // dev-only (Anvil's accounts come from a dev-only package), so loaded only when the demo runs
+      const { devChain } = await import("../dev/demo-payment.ts");
       const chain = devChain(session.rpcUrl, session.chainId);
 
       let intentId: string | undefined;

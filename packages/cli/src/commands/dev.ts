@@ -4,10 +4,9 @@ import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
 import { BackingServiceError, ensureDatabase, ensureRedis } from "../dev/backing-services.ts";
 import { devBanner } from "../dev/banner.ts";
-import { forgetDevChain, seedDemoMerchant } from "../dev/demo-merchant.ts";
 import { startDemoReceiver } from "../dev/demo-receiver.ts";
-import { PortInUseError, startDevAnvil } from "../dev/dev-anvil.ts";
 import { devSessionPath, removeDevSession, writeDevSession } from "../dev/dev-session.ts";
+import { PortInUseError } from "../dev/port-in-use-error.ts";
 import { startDispatcherService } from "../services/dispatcher-service.ts";
 import { shutdownSignal } from "../services/shutdown-signal.ts";
 import { startWatcherService } from "../services/watcher-service.ts";
@@ -61,6 +60,10 @@ export function registerDev(program: Command): void {
       };
       let done: Promise<unknown> | undefined;
       try {
+        // Anvil and the demo merchant come from dev-only packages, which a production install leaves out: loaded
+        // here so every other command still starts there.
+        const { startDevAnvil } = await import("../dev/dev-anvil.ts");
+        const { forgetDevChain, seedDemoMerchant } = await import("../dev/demo-merchant.ts");
         const { created } = await ensureDatabase(config.databaseUrl);
         if (created) logger.info("created the database");
         await ensureRedis(config.redisUrl);

@@ -1,5 +1,4 @@
 import {
-  ANVIL_ACCOUNT_XPUB,
   type Config,
   createApiKey,
   createEndpoint,
@@ -9,6 +8,7 @@ import {
   setWallet,
   webhookUrlPolicy,
 } from "@paygate/shared";
+import { ANVIL_ACCOUNT_XPUB } from "@paygate/testkit";
 
 export const DEMO_MERCHANT_NAME = "Demo shop (paygate dev)";
 /** Marks the endpoints `paygate dev` registers for its own receiver, so a later run replaces only those. */

@@ -1,4 +1,4 @@
-import { ANVIL_FUNDED_ACCOUNTS, ANVIL_MNEMONIC } from "@paygate/shared";
+import { ANVIL_FUNDED_ACCOUNTS, ANVIL_MNEMONIC } from "@paygate/testkit";
 import {
   createPublicClient,
   createTestClient,

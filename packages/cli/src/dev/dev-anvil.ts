@@ -1,13 +1,9 @@
-import { ANVIL_MNEMONIC, anvilBinary } from "@paygate/shared";
-import { createAnvil } from "@viem/anvil";
+import { createAnvilNode } from "@paygate/testkit";
+import { PortInUseError } from "./port-in-use-error.ts";
 
 export interface DevAnvil {
   rpcUrl: string;
   stop(): Promise<void>;
-}
-
-export class PortInUseError extends Error {
-  override name = "PortInUseError";
 }
 
 /**
@@ -20,12 +16,10 @@ export async function startDevAnvil(options: {
   blockTime: number;
   chainId: number;
 }): Promise<DevAnvil> {
-  const node = createAnvil({
-    anvilBinary: anvilBinary(import.meta.url),
+  const node = createAnvilNode({
     port: options.port,
     host: "127.0.0.1",
     chainId: options.chainId,
-    mnemonic: ANVIL_MNEMONIC,
     blockTime: options.blockTime > 0 ? options.blockTime : undefined,
   });
   // Ctrl-C in a terminal reaches Anvil too (same process group): it may be gone before we stop it.

@@ -6,7 +6,7 @@ import {
   redeliverEvent,
   rotateEndpointSecret,
 } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { loadDelivery, recordAttempt } from "./delivery-record.ts";

@@ -1,7 +1,7 @@
+import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/connect.ts";
 import { createMerchant } from "../merchants/index.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/database.ts";
 import {
   canonicalJson,
   claimIdempotencyKey,

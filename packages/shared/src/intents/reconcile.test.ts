@@ -1,10 +1,15 @@
+import {
+  createTestDatabase,
+  type IntentFixtures,
+  intentFixtures,
+  ONE_ETH,
+  type TestDatabase,
+} from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveChains } from "../chains/index.ts";
 import type { PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { IntentNotCancelableError, NotFoundError } from "../errors.ts";
 import { API_VERSION } from "../events/index.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/database.ts";
-import { type IntentFixtures, intentFixtures, ONE_ETH } from "../testing/intent-fixtures.ts";
 import {
   mergeObservations,
   type PaymentObservation,

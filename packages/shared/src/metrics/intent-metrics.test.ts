@@ -1,11 +1,6 @@
+import { createTestDatabase, type IntentFixtures, intentFixtures, type TestDatabase } from "@paygate/testkit";
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  createTestDatabase,
-  type IntentFixtures,
-  intentFixtures,
-  type TestDatabase,
-} from "../testing/index.ts";
 import { INTENT_COUNTS_MAX_AGE_MS, intentMetrics } from "./intent-metrics.ts";
 
 let database: TestDatabase;

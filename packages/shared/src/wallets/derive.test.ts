@@ -1,13 +1,12 @@
+import { ABANDON_MNEMONIC, ANVIL_ACCOUNT_XPUB, ANVIL_MNEMONIC, accountXpub, nodeAt } from "@paygate/testkit";
 import { address as btcAddress, networks, payments } from "bitcoinjs-lib";
 import fc from "fast-check";
 import { bytesToHex, getAddress } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { InvalidExtendedKeyError } from "../errors.ts";
-import { ANVIL_ACCOUNT_XPUB } from "./anvil-account.ts";
 import { deriveBitcoinAddress, deriveEvmAddress, deriveScriptPubKey } from "./derive.ts";
 import { parseWalletKey } from "./extended-key.ts";
-import { ABANDON_MNEMONIC, ANVIL_MNEMONIC, accountXpub, nodeAt } from "./test-keys.ts";
 
 const BIP44_XPUB =
   "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj";

@@ -1,16 +1,16 @@
-import bs58check from "bs58check";
-import { describe, expect, it } from "vitest";
-import { InvalidExtendedKeyError } from "../errors.ts";
-import { ANVIL_ACCOUNT_XPUB } from "./anvil-account.ts";
-import { parseWalletKey, type WalletFamily, type WalletScriptType } from "./extended-key.ts";
 import {
   ABANDON_MNEMONIC,
+  ANVIL_ACCOUNT_XPUB,
   ANVIL_MNEMONIC,
   accountXpub,
   editBytes,
   nodeAt,
   withVersion,
-} from "./test-keys.ts";
+} from "@paygate/testkit";
+import bs58check from "bs58check";
+import { describe, expect, it } from "vitest";
+import { InvalidExtendedKeyError } from "../errors.ts";
+import { parseWalletKey, type WalletFamily, type WalletScriptType } from "./extended-key.ts";
 
 // Official account keys of the BIP44/49/84/86 test vectors ("abandon … about", account 0).
 const BIP44_XPUB =

@@ -1,4 +1,3 @@
-export { ANVIL_ACCOUNT_XPUB } from "./anvil-account.ts";
 export { deriveBitcoinAddress, deriveEvmAddress, deriveScriptPubKey } from "./derive.ts";
 export {
   type BitcoinScriptType,

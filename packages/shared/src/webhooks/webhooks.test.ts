@@ -1,7 +1,7 @@
+import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Db } from "../db/connect.ts";
 import { newId } from "../ids.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/database.ts";
 import {
   createEndpoint,
   deleteEndpoint,

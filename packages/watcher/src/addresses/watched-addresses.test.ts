@@ -1,5 +1,5 @@
-import { ANVIL_ACCOUNT_XPUB, createMerchant, type Db, setWallet } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
+import { createMerchant, type Db, setWallet } from "@paygate/shared";
+import { ANVIL_ACCOUNT_XPUB, createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import type { KyselyPlugin } from "kysely";
 import { encodeTime } from "ulid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -5,7 +5,7 @@ import {
   intentFixtures,
   ONE_ETH,
   type TestDatabase,
-} from "@paygate/shared/testing";
+} from "@paygate/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScannedBlock, Transfer } from "../chains/source.ts";
 import { sweepExpiredIntents } from "../expiry/expiry-sweep.ts";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Chain } from "@paygate/shared";
-import { deployTestToken, startAnvil, type TestAnvil, type TestToken } from "@paygate/shared/testing";
+import { deployTestToken, startAnvil, type TestAnvil, type TestToken } from "@paygate/testkit";
 import { getAddress, http, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEvmSource } from "./evm-source.ts";

@@ -1,5 +1,7 @@
 import { request } from "node:http";
+import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "./ports.ts";
 import { type Receiver, startReceiver } from "./receiver.ts";
 
 describe("startReceiver", () => {
@@ -86,5 +88,38 @@ describe("startReceiver", () => {
     await receiver.waitFor((reqs) => reqs.length === 1);
     await receiver.close();
     expect((await pending).message).toMatch(/socket hang up/);
+  });
+
+  it("verifies signatures with the secret it is given, as a merchant's server would", async () => {
+    const secret = `whsec_${Buffer.from("a secret of 24 bytes....").toString("base64")}`;
+    receiver = await startReceiver({ secret });
+    const body = '{"id":"evt_1"}';
+    const signed = new Webhook(secret).sign("evt_1", new Date(), body);
+    const headers = { "webhook-id": "evt_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)) };
+    await fetch(receiver.url, { method: "POST", headers: { ...headers, "webhook-signature": signed }, body });
+    await fetch(receiver.url, {
+      method: "POST",
+      headers: { ...headers, "webhook-signature": "v1,AAAA" },
+      body,
+    });
+    receiver.setSecret(undefined);
+    await fetch(receiver.url, { method: "POST", headers: { ...headers, "webhook-signature": signed }, body });
+    expect(receiver.requests.map((r) => r.verified)).toEqual([true, false, false]);
+  });
+
+  it("records a request on arrival while its answer is held open, and listens on a given port", async () => {
+    const port = await freePort();
+    let release: (() => void) | undefined;
+    receiver = await startReceiver({
+      port,
+      respond: () => new Promise((resolve) => (release = () => resolve({ status: 202 }))),
+    });
+    expect(receiver.url).toBe(`http://127.0.0.1:${port}`);
+    const answered = fetch(receiver.url, { method: "POST", body: "held" });
+    await receiver.waitFor((reqs) => reqs.length === 1);
+    expect(receiver.requests.map((r) => [r.body, r.status])).toEqual([["held", 0]]);
+    release!();
+    expect((await answered).status).toBe(202);
+    expect(receiver.requests[0]!.status).toBe(202);
   });
 });

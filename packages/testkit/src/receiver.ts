@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { Webhook } from "standardwebhooks";
 
 export interface ReceivedRequest {
   method: string;
@@ -11,8 +12,10 @@ export interface ReceivedRequest {
   /** The raw body decoded as UTF-8, byte for byte what the sender signed. */
   body: string;
   receivedAt: number;
-  /** The status the receiver answered (or will answer, once a delay runs out). */
+  /** The status the receiver answered (or will answer, once a delay runs out); 0 while the responder decides. */
   status: number;
+  /** Whether the `standardwebhooks` library verified the signature with the receiver's `secret`. */
+  verified: boolean;
 }
 
 export interface Reply {
@@ -29,7 +32,7 @@ export type Responder = (request: ReceivedRequest, n: number) => Reply | Promise
 export interface Receiver {
   /** Base URL, no trailing slash; any path on it is accepted. */
   url: string;
-  /** Every request so far, in the order their answers were decided. */
+  /** Every request so far, in order of arrival (an answer the responder holds back shows `status` 0). */
   requests: ReceivedRequest[];
   /** Resolves with `requests` once `predicate` holds; rejects after `timeoutMs` (default 10 s). */
   waitFor(
@@ -37,15 +40,30 @@ export interface Receiver {
     timeoutMs?: number,
   ): Promise<ReceivedRequest[]>;
   setResponder(responder: Responder): void;
+  /** Sets the secret signatures are verified with (a merchant learns it when registering the endpoint). */
+  setSecret(secret: string | undefined): void;
   /** Stops listening and cuts open connections, pending slow answers included. Safe to call twice. */
   close(): Promise<void>;
 }
 
 const answerOk: Responder = () => ({ status: 200 });
 
-/** A real HTTP endpoint on 127.0.0.1 that records what webhook senders deliver to it. */
-export async function startReceiver(options: { respond?: Responder } = {}): Promise<Receiver> {
+export interface ReceiverOptions {
+  respond?: Responder;
+  /** Verifies each request's signature with this secret, as a merchant's server would (`verified`). */
+  secret?: string;
+  /** Listen on this port (to bring a receiver up where one was down); a free one by default. */
+  port?: number;
+}
+
+/**
+ * A real HTTP endpoint on 127.0.0.1 that records what webhook senders deliver to it and checks each signature
+ * with the `standardwebhooks` library. A responder may hold its answer open (return a promise) for as long as
+ * the test wants: the request is recorded on arrival.
+ */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   let respond = options.respond ?? answerOk;
+  let secret = options.secret;
   let arrivals = 0;
   const requests: ReceivedRequest[] = [];
   const watchers = new Set<() => void>();
@@ -57,19 +75,23 @@ export async function startReceiver(options: { respond?: Responder } = {}): Prom
     const n = ++arrivals;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [name, [value ?? ""].flat().join(", ")]),
+    );
+    const body = Buffer.concat(chunks).toString("utf8");
     const request: ReceivedRequest = {
       method: req.method ?? "",
       path: req.url ?? "",
-      headers: Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [name, [value ?? ""].flat().join(", ")]),
-      ),
-      body: Buffer.concat(chunks).toString("utf8"),
+      headers,
+      body,
       receivedAt,
       status: 0,
+      verified: secret !== undefined && signedWith(secret, body, headers),
     };
+    requests.push(request);
+    for (const watcher of watchers) watcher();
     const reply = await respond(request, n);
     request.status = reply.status;
-    requests.push(request);
     for (const watcher of watchers) watcher();
     if (reply.delayMs) await delay(reply.delayMs, undefined, { signal: closing.signal });
     res.writeHead(reply.status, reply.headers).end(reply.body);
@@ -83,7 +105,7 @@ export async function startReceiver(options: { respond?: Responder } = {}): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
   });
   const { port } = server.address() as AddressInfo;
 
@@ -113,6 +135,9 @@ export async function startReceiver(options: { respond?: Responder } = {}): Prom
     setResponder(responder) {
       respond = responder;
     },
+    setSecret(next) {
+      secret = next;
+    },
     close() {
       if (!closing.signal.aborted) {
         closing.abort();
@@ -124,4 +149,13 @@ export async function startReceiver(options: { respond?: Responder } = {}): Prom
       return closed;
     },
   };
+}
+
+function signedWith(secret: string, body: string, headers: Record<string, string>): boolean {
+  try {
+    new Webhook(secret).verify(body, headers);
+    return true;
+  } catch {
+    return false;
+  }
 }

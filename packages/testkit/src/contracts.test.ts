@@ -1,6 +1,6 @@
 import { type Hash, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAnvil, type TestAnvil } from "./anvil.ts";
+import { startAnvil, type TestAnvil } from "./anvil/index.ts";
 import { deployForwarder, deployTestToken } from "./contracts.ts";
 
 describe("test contracts", () => {

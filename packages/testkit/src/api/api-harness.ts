@@ -1,3 +1,4 @@
+import { type IpLimits, type RateProvider, startApi } from "@paygate/api";
 import {
   type Config,
   createApiKey,
@@ -7,10 +8,8 @@ import {
   loadConfig,
   setWallet,
 } from "@paygate/shared";
-import { createTestDatabase, type TestDatabase } from "@paygate/shared/testing";
-import type { IpLimits } from "../deps.ts";
-import type { RateProvider } from "../rates/index.ts";
-import { startApi } from "../server.ts";
+import { ANVIL_ACCOUNT_XPUB } from "../anvil/dev-accounts.ts";
+import { createTestDatabase, type TestDatabase } from "../database.ts";
 
 /**
  * A real API on a free port over a fresh database, for tests (this package's and the end-to-end suite's).
@@ -76,10 +75,6 @@ export async function startTestApi(
   };
 }
 
-/** The Anvil test mnemonic's account xpub (m/44'/60'/0'): its 0/i addresses are Anvil's funded accounts. */
-export const TEST_EVM_XPUB =
-  "xpub6Ce9NcJvTk36xtLSrJLZqE7wtgA5deCeYs7rSQtreh4cj6ByPtrg9sD7V2FNFLPnf8heNP3FGkeV9qwfzvZNSd54JoNXVsXFYSYwHsnJxqP";
-
 export interface TestMerchant {
   merchantId: string;
   apiKey: string;
@@ -96,7 +91,7 @@ export async function createTestMerchant(
     monitoringWindowS: options.monitoringWindowS,
   });
   const key = await createApiKey(db, merchant.id);
-  const xpub = options.evmXpub === undefined ? TEST_EVM_XPUB : options.evmXpub;
+  const xpub = options.evmXpub === undefined ? ANVIL_ACCOUNT_XPUB : options.evmXpub;
   if (xpub) await setWallet(db, { merchantId: merchant.id, family: "evm", xpub });
   return { merchantId: merchant.id, apiKey: key.key };
 }

@@ -1,6 +1,4 @@
-import type { Db } from "../db/connect.ts";
-import type { PaymentIntentRow } from "../db/schema.ts";
-import { newId } from "../ids.ts";
+import { type Db, newId, type PaymentIntentRow } from "@paygate/shared";
 
 export const ONE_ETH = 10n ** 18n;
 

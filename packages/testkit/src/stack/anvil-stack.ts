@@ -1,11 +1,5 @@
+import type { DispatcherOptions } from "@paygate/dispatcher";
 import type { IntentObject } from "@paygate/shared";
-import {
-  deployTestToken,
-  type StartAnvilOptions,
-  startAnvil,
-  type TestAnvil,
-  type TestToken,
-} from "@paygate/shared/testing";
 import type { WatcherOptions } from "@paygate/watcher";
 import {
   type Account,
@@ -17,9 +11,9 @@ import {
   parseUnits,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { type Gateway, STACK_WATCHER_OPTIONS, startGateway } from "./gateway.ts";
-
-export { STACK_WATCHER_OPTIONS };
+import { type StartAnvilOptions, startAnvil, type TestAnvil } from "../anvil/index.ts";
+import { deployTestToken, type TestToken } from "../contracts.ts";
+import { type Gateway, startGateway } from "./gateway.ts";
 
 /**
  * The whole gateway (`gateway.ts`) on a real Anvil, with the test token configured as `TUSD`, a merchant whose
@@ -34,6 +28,7 @@ export interface StackOptions {
   rpcUrl?: (anvil: TestAnvil) => string | string[];
   /** `false`: start without a watcher (`startWatcher()` later). */
   watcher?: Partial<WatcherOptions> | false;
+  dispatcher?: Partial<DispatcherOptions> | false;
   env?: Record<string, string>;
 }
 
@@ -93,6 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env: { RATES_FIXED: "ETH:USD=3000", ...options.env },
     merchant: options.merchant,
     watcher: options.watcher,
+    dispatcher: options.dispatcher,
     head: () => anvil.publicClient.getBlockNumber({ cacheTime: 0 }),
     stopChain: () => anvil.stop(),
   });

@@ -1,18 +1,18 @@
 /**
  * Test-only helpers: public test mnemonics and a way to build keys from them. Production code never derives
- * from a seed (the gateway holds no secrets); only the *.test.ts files import this.
+ * from a seed (the gateway holds no secrets); only tests import this.
  */
 import { pbkdf2Sync } from "node:crypto";
-import type { BIP32Interface } from "bip32";
+import * as ecc from "@bitcoinerlab/secp256k1";
+import { BIP32Factory, type BIP32Interface } from "bip32";
 import { networks } from "bitcoinjs-lib";
 import bs58check from "bs58check";
-import { bip32 } from "./ecc.ts";
+
+const bip32 = BIP32Factory(ecc);
 
 /** The BIP39 test mnemonic behind the BIP44/49/84/86 test vectors. */
 export const ABANDON_MNEMONIC =
   "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-/** Anvil's and Hardhat's default mnemonic. */
-export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
 
 /** BIP39 seed without a passphrase (what @scure/bip39's mnemonicToSeedSync computes). */
 export function seedOf(mnemonic: string): Uint8Array {

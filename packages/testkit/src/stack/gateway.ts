@@ -1,22 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningApi, startApi } from "@paygate/api";
-import { type ApiRequest, apiClient, createTestMerchant, type TestMerchant } from "@paygate/api/testing";
-import { type Dispatcher, startDispatcher } from "@paygate/dispatcher";
+import { type Dispatcher, type DispatcherOptions, startDispatcher } from "@paygate/dispatcher";
 import { type Config, createLogger, type Db, type IntentObject, loadConfig } from "@paygate/shared";
-import {
-  createTestDatabase,
-  type Receiver,
-  startReceiver,
-  type TestDatabase,
-  until,
-} from "@paygate/shared/testing";
 import { startWatcher, type Watcher, type WatcherOptions } from "@paygate/watcher";
 import { Redis } from "ioredis";
-import { Webhook } from "standardwebhooks";
-import { deletePrefixKeys, REDIS_URL } from "./webhook-harness.ts";
+import { type ApiRequest, apiClient, createTestMerchant, type TestMerchant } from "../api/index.ts";
+import { createTestDatabase, type TestDatabase } from "../database.ts";
+import { type Receiver, startReceiver } from "../receiver.ts";
+import { deletePrefixKeys, REDIS_URL, testRedisPrefix } from "../redis-prefix.ts";
+import { until } from "../until.ts";
 
 /**
  * The gateway around one test chain, whatever the chain is (`stack.ts`: Anvil; `bitcoin-stack.ts`: the Bitcoin
@@ -36,6 +30,8 @@ export interface GatewayOptions {
   merchant?: { toleranceBps?: number; monitoringWindowS?: number; evmXpub?: string | null };
   /** `false`: start without a watcher (`startWatcher()` later). */
   watcher?: Partial<WatcherOptions> | false;
+  /** Dispatcher options over the stack's; `false`: no in-process dispatcher (the test runs its own). */
+  dispatcher?: Partial<DispatcherOptions> | false;
   /** The chain's current head: tests begin once the watcher has read it. */
   head(): Promise<bigint>;
   /** Stops the chain (after the services, before the database goes). */
@@ -49,7 +45,13 @@ export interface Gateway {
   api: RunningApi;
   request: ApiRequest;
   merchant: TestMerchant;
+  /** Accepts (200) only requests whose signature verifies with the stack endpoint's secret; 400 otherwise. */
   receiver: Receiver;
+  /** The stack endpoint the receiver listens behind. */
+  endpoint: { id: string; url: string; secret: string };
+  /** Redis key prefix of this stack's queues. */
+  prefix: string;
+  readonly dispatcher: Dispatcher | undefined;
   readonly watcher: Watcher | undefined;
   /** GET /v1/payment-intents/:id. */
   intent(id: string): Promise<IntentObject>;
@@ -78,7 +80,7 @@ export const STACK_WATCHER_OPTIONS: Partial<WatcherOptions> = {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const database = await createTestDatabase();
-  const prefix = `paygate-test-${randomBytes(5).toString("hex")}`;
+  const prefix = testRedisPrefix();
   const dir = await mkdtemp(join(tmpdir(), "paygate-stack-"));
   const chainFile = join(dir, "chains.json");
   await writeFile(chainFile, JSON.stringify({ chains: options.chainFile }));
@@ -101,29 +103,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const db = database.db;
 
   const api = await startApi(config, { logger, rateLimit: { limit: 1_000_000, windowMs: 1000 } });
-  const dispatcher: Dispatcher = await startDispatcher(config, {
-    logger,
-    db,
-    sweepIntervalMs: 200,
-    pollIntervalMs: 200,
-  });
+  const dispatcher: Dispatcher | undefined =
+    options.dispatcher === false
+      ? undefined
+      : await startDispatcher(config, {
+          logger,
+          db,
+          sweepIntervalMs: 200,
+          pollIntervalMs: 200,
+          ...options.dispatcher,
+        });
   const merchant = await createTestMerchant(db, options.merchant);
   const request = apiClient(api.url, merchant.apiKey);
 
-  let secret = "";
   const receiver = await startReceiver({
-    respond: (received) => {
-      try {
-        new Webhook(secret).verify(received.body, received.headers);
-        return { status: 200 };
-      } catch {
-        return { status: 400, body: "bad signature" };
-      }
-    },
+    respond: (received) => (received.verified ? { status: 200 } : { status: 400, body: "bad signature" }),
   });
-  const endpoint = await request("POST", "/v1/webhook-endpoints", { body: { url: `${receiver.url}/hooks` } });
-  if (endpoint.status !== 201) throw new Error(`endpoint registration failed: ${endpoint.text}`);
-  secret = endpoint.body.secret;
+  const registered = await request("POST", "/v1/webhook-endpoints", {
+    body: { url: `${receiver.url}/hooks` },
+  });
+  if (registered.status !== 201) throw new Error(`endpoint registration failed: ${registered.text}`);
+  const endpoint = { id: registered.body.id, url: registered.body.url, secret: registered.body.secret };
+  receiver.setSecret(endpoint.secret);
 
   let watcher: Watcher | undefined;
   const gateway: Gateway = {
@@ -134,6 +135,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     request,
     merchant,
     receiver,
+    endpoint,
+    prefix,
+    dispatcher,
     get watcher() {
       return watcher;
     },
@@ -232,7 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     async stop() {
       await gateway.stopWatcher();
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await api.close();
       await receiver.close();
       await options.stopChain();

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { type Anvil, type CreateAnvilOptions, createAnvil } from "@viem/anvil";
+import type { CreateAnvilOptions } from "@viem/anvil";
 import {
   type Chain,
   createPublicClient,
@@ -18,11 +18,9 @@ import {
   type WalletClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { ANVIL_MNEMONIC, anvilBinary } from "../anvil/index.ts";
-import { freePort } from "./ports.ts";
-
-/** Passed explicitly so `accounts` always match the funded keys. */
-export { ANVIL_MNEMONIC };
+import { freePort } from "../ports.ts";
+import { type AnvilNode, createAnvilNode } from "./anvil-node.ts";
+import { ANVIL_MNEMONIC } from "./dev-accounts.ts";
 
 export interface StartAnvilOptions {
   /** Seconds between interval-mined blocks; without it Anvil mines one block per transaction. */
@@ -62,11 +60,9 @@ export interface TestAnvil {
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<TestAnvil> {
   const chainId = options.chainId ?? 31337;
   const create = (port: number, loadState?: string) =>
-    createAnvil({
-      anvilBinary: anvilBinary(import.meta.url),
+    createAnvilNode({
       port,
       chainId,
-      mnemonic: ANVIL_MNEMONIC,
       blockTime: options.blockTime,
       loadState,
       ...(options.args as CreateAnvilOptions | undefined),
@@ -137,7 +133,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<TestA
 }
 
 /** Starts a node on a free port, trying another port if a parallel test grabbed ours first. */
-async function listen(create: (port: number) => Anvil): Promise<Anvil> {
+async function listen(create: (port: number) => AnvilNode): Promise<AnvilNode> {
   for (let attempt = 1; ; attempt++) {
     const node = create(await freePort());
     try {

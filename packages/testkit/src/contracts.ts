@@ -1,6 +1,6 @@
 import type { Abi, Account, Address, Hash, Hex } from "viem";
-import artifacts from "../../../../test/contracts/artifacts.json" with { type: "json" };
-import type { TestAnvil } from "./anvil.ts";
+import artifacts from "../../../test/contracts/artifacts.json" with { type: "json" };
+import type { TestAnvil } from "./anvil/index.ts";
 
 /** Who sends: an index into `anvil.accounts` or any account viem can sign for. */
 export type Sender = number | Account;

@@ -4,13 +4,12 @@ import { dirname, join } from "node:path";
 
 /**
  * The platform binary that `@foundry-rs/anvil` installs as an optional dependency of its own (no global Foundry
- * install). `from` is the module URL to resolve from: the package that declares `@foundry-rs/anvil` (the CLI for
- * `paygate dev`, `@paygate/shared` for the test helpers).
+ * install). Resolved from this package, the only one that declares `@foundry-rs/anvil`.
  */
-export function anvilBinary(from: string | URL): string {
+export function anvilBinary(): string {
   const arches: Record<string, string> = { x64: "amd64", arm64: "arm64" };
   const platformPackage = `@foundry-rs/anvil-${process.platform}-${arches[process.arch] ?? process.arch}`;
-  const here = createRequire(from);
+  const here = createRequire(import.meta.url);
   const places = [here];
   try {
     places.push(createRequire(here.resolve("@foundry-rs/anvil/package.json")));

@@ -1,3 +1,4 @@
+import type { Checkout } from "@paygate/api";
 import {
   chainPresets,
   findAsset,
@@ -6,9 +7,8 @@ import {
   parseAmount,
   paymentUri,
 } from "@paygate/shared";
-import type { Checkout } from "./find-checkout.ts";
 
-/** For this folder's tests: a checkout built in memory, on a preset chain, as `findCheckout` would return it. */
+/** For the checkout pages' tests: a checkout built in memory, on a preset chain, as `findCheckout` would return it. */
 export const FIXTURE_NOW = new Date("2026-12-01T10:00:00.000Z");
 
 const addresses: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { type Address, type Hash, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAnvil, type TestAnvil } from "./anvil.ts";
-import { until } from "./until.ts";
+import { until } from "../until.ts";
+import { startAnvil, type TestAnvil } from "./test-anvil.ts";
 
 describe("startAnvil", () => {
   let anvil: TestAnvil;

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { connectDatabase, type Db, migrateToLatest } from "@paygate/shared";
 import pg from "pg";
-import { connectDatabase, type Db } from "../db/connect.ts";
-import { migrateToLatest } from "../db/migrate.ts";
 
 export interface TestDatabase {
   url: string;

@@ -1,0 +1,3 @@
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
+}
