@@ -21,11 +21,15 @@ const held: ServerResponse[] = [];
 const children: ChildProcess[] = [];
 
 function startDispatcherProcess(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/dispatcher-process.ts"], {
-    cwd: new URL("..", import.meta.url).pathname,
-    env: { ...process.env, ...stack.env, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@paygate/source", "--import", "tsx", "test/support/dispatcher-process.ts"],
+    {
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { ...process.env, ...stack.env, LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   children.push(child);
   return child;
 }

@@ -21,7 +21,10 @@ const routeErrors: Record<number, string> = {
 };
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(routes: readonly Route[], serverUrl: string) {
+export function openApiDocument(
+  routes: readonly Route[],
+  serverUrl: string,
+): ReturnType<OpenApiGeneratorV31["generateDocument"]> {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
