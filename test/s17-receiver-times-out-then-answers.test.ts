@@ -15,7 +15,7 @@ import {
 } from "./support/webhook-harness.ts";
 
 const REQUEST_TIMEOUT_MS = 400;
-/** Stands in for the contract's 60 s floor after a timeout (the `throttledRetryFloorMs` option). */
+/** Stands in for the contract's 60 s floor after a timeout (`WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS`). */
 const THROTTLED_FLOOR_MS = 700;
 
 let stack: WebhookStack;
@@ -36,8 +36,7 @@ beforeAll(async () => {
   });
   dispatcher = await startDispatcher(stack.config, {
     sweepIntervalMs: 200,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    throttledRetryFloorMs: THROTTLED_FLOOR_MS,
+    webhooks: { requestTimeoutMs: REQUEST_TIMEOUT_MS, throttledRetryFloorMs: THROTTLED_FLOOR_MS },
   });
 });
 

@@ -33,18 +33,10 @@ export interface DispatcherOptions {
   sweepIntervalMs?: number;
   /** Relays unrelayed events even without a NOTIFY (default 1 s; NOTIFY makes it immediate). */
   pollIntervalMs?: number;
-  /** Contract: 5 s. */
-  connectTimeoutMs?: number;
-  /** Contract: 15 s for the whole request. */
-  requestTimeoutMs?: number;
-  /** Least wait after a timeout, 429, 502 or 504 (contract: 60 s; tests lower it). */
-  throttledRetryFloorMs?: number;
-  /** Contract: an endpoint failing for 5 days is disabled. */
-  disableAfterFailingMs?: number;
+  /** Overrides of the contract's delivery numbers in `config.webhooks` (tests shorten them). */
+  webhooks?: Partial<Config["webhooks"]>;
   /** Requests in flight per process (default 50). */
   concurrency?: number;
-  /** Requests in flight per endpoint across all processes (contract: 5). */
-  endpointConcurrency?: number;
   /** BullMQ job lock; a killed process's job runs again once it lapses (default 30 s). */
   lockDurationMs?: number;
   /** DNS for the connect-time address check; the system resolver by default. */
@@ -69,19 +61,20 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   const db =
     options.db ?? connectDatabase(config.databaseUrl, { max: 10, applicationName: "paygate-dispatcher" });
   const redis = options.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const webhooks = { ...config.webhooks, ...options.webhooks };
   const webhookClient = createWebhookClient({
     env: config.env,
-    allowedCidrs: config.webhooks.allowedCidrs,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-    totalTimeoutMs: requestTimeoutMs,
+    allowedCidrs: webhooks.allowedCidrs,
+    connectTimeoutMs: webhooks.connectTimeoutMs,
+    totalTimeoutMs: webhooks.requestTimeoutMs,
+    responseBodyLimitBytes: webhooks.responseBodyLimitBytes,
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
   const slots = createEndpointSlots(redis, {
     prefix: config.queuePrefix,
-    limit: options.endpointConcurrency ?? 5,
-    leaseMs: requestTimeoutMs + 5_000,
+    limit: webhooks.endpointConcurrency,
+    leaseMs: webhooks.requestTimeoutMs + 5_000,
   });
   const queue = createDeliveryQueue(redis, config.queuePrefix);
 
@@ -90,11 +83,11 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     client,
     slots,
     retryPolicy: {
-      scheduleSeconds: config.webhooks.retryScheduleSeconds,
-      throttledFloorMs: options.throttledRetryFloorMs ?? 60_000,
-      jitter: 0.2,
+      scheduleSeconds: webhooks.retryScheduleSeconds,
+      throttledFloorMs: webhooks.throttledRetryFloorMs,
+      jitter: webhooks.retryJitter,
     },
-    disableAfterFailingMs: options.disableAfterFailingMs ?? 5 * 24 * 60 * 60 * 1000,
+    disableAfterFailingMs: webhooks.disableAfterFailingMs,
     slotWaitMs: 200,
     userAgent: `paygate/${packageJson.version}`,
     logger,

@@ -24,7 +24,17 @@ const fixedRate = z
 /** 0 asks the OS for a free port (tests). */
 const port = z.coerce.number().int().min(0).max(65_535);
 
-const environmentSchema = z.object({
+/** Seconds (fractions allowed), as milliseconds. Defaults go through `prefault` so they are converted too. */
+const seconds = z.coerce
+  .number()
+  .positive()
+  .transform((value) => Math.round(value * 1000));
+
+/**
+ * Every setting with its default, by environment variable; the `Config` type is this schema's output. Unknown
+ * variables are kept for the chain presets' `RPC_URL_<CHAIN>` and backend URLs (`resolveChains`).
+ */
+const environmentSchema = z.looseObject({
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/paygate"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   PORT: port.default(3000),
@@ -72,56 +82,34 @@ const environmentSchema = z.object({
         z.string().refine((cidr) => ipaddr.isValidCIDR(cidr), "expected CIDRs, e.g. 10.0.0.0/8,fd00::/8"),
       ),
     ),
+  // The contract's delivery numbers (section "Webhooks"), configurable for operators and tests.
+  WEBHOOK_CONNECT_TIMEOUT_SECONDS: seconds.prefault(5),
+  WEBHOOK_TIMEOUT_SECONDS: seconds.prefault(15),
+  WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS: seconds.prefault(60),
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: seconds.prefault(5 * 24 * 60 * 60),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().positive().default(5),
+  WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: z.coerce.number().int().nonnegative().default(20_000),
 });
 
-/** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
-function isPositiveDecimal(rate: string): boolean {
-  const parts = splitDecimal(rate);
-  return parts !== undefined && /[1-9]/.test(parts.whole + parts.fraction);
-}
-
-export type PaygateEnv = "development" | "test" | "production";
-
-export interface Config {
-  databaseUrl: string;
-  redisUrl: string;
-  /** The API's port. */
-  port: number;
-  /** Where the watcher and the dispatcher answer /healthz, /readyz and /metrics. */
-  opsPorts: { watcher: number; dispatcher: number };
-  publicUrl: string;
-  env: PaygateEnv;
-  logLevel: string;
-  queuePrefix: string;
-  chains: Chain[];
-  rates: {
-    provider: "fixed" | "coingecko" | "kraken" | "coinbase";
-    fixed: { asset: string; fiat: string; rate: string }[];
-  };
-  webhooks: { retryScheduleSeconds: number[]; allowedCidrs: string[] };
-}
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
-  }
-  const values = parsed.data;
-  let chains: Chain[];
+const configSchema = environmentSchema.transform((values, context) => {
+  let chains: Chain[] = [];
   try {
-    chains = resolveChains(values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined, env);
+    const file = values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined;
+    // the chain variables (RPC_URL_<CHAIN>, ...) are among the unknown keys, kept as given
+    chains = resolveChains(file, values as Record<string, string | undefined>);
   } catch (error) {
-    throw new ConfigError(`invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`);
+    context.addIssue({
+      code: "custom",
+      message: `invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`,
+    });
   }
   return {
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    /** The API's port. */
     port: values.PORT,
+    /** Where the watcher and the dispatcher answer /healthz, /readyz and /metrics. */
     opsPorts: { watcher: values.WATCHER_PORT, dispatcher: values.DISPATCHER_PORT },
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
     env: values.PAYGATE_ENV,
@@ -132,6 +120,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: {
       retryScheduleSeconds: values.WEBHOOK_RETRY_SCHEDULE ?? defaultRetryScheduleSeconds,
       allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
+      connectTimeoutMs: values.WEBHOOK_CONNECT_TIMEOUT_SECONDS,
+      requestTimeoutMs: values.WEBHOOK_TIMEOUT_SECONDS,
+      /** Least wait after a timeout, 429, 502 or 504. */
+      throttledRetryFloorMs: values.WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS,
+      retryJitter: values.WEBHOOK_RETRY_JITTER,
+      /** An endpoint that has only failed this long is disabled. */
+      disableAfterFailingMs: values.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS,
+      /** Requests in flight per endpoint across all dispatcher processes. */
+      endpointConcurrency: values.WEBHOOK_ENDPOINT_CONCURRENCY,
+      /** Bytes of a receiver's response body kept per attempt. */
+      responseBodyLimitBytes: values.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
     },
   };
+});
+
+/** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
+function isPositiveDecimal(rate: string): boolean {
+  const parts = splitDecimal(rate);
+  return parts !== undefined && /[1-9]/.test(parts.whole + parts.fraction);
+}
+
+export type Config = z.output<typeof configSchema>;
+export type PaygateEnv = Config["env"];
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
 }
