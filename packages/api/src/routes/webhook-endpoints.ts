@@ -40,7 +40,6 @@ export const webhookEndpointRoutes = [
     tag,
     body: createEndpointBody,
     success: { status: 201, description: "The endpoint and its secret", schema: endpointWithSecretSchema },
-    errors: [422],
     handle: ({ deps, merchantId, body }) => createEndpoint(deps.db, merchantId, body, urlPolicy(deps)),
   }),
   defineRoute({
@@ -65,7 +64,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => getEndpoint(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -78,7 +76,6 @@ export const webhookEndpointRoutes = [
     params: idParams,
     body: updateEndpointBody,
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
-    errors: [404, 422],
     handle: ({ deps, merchantId, params, body }) =>
       updateEndpoint(deps.db, merchantId, params.id, body, urlPolicy(deps)),
   }),
@@ -90,7 +87,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "Deleted", schema: deletedEndpointSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => deleteEndpoint(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -106,7 +102,6 @@ export const webhookEndpointRoutes = [
       description: "The endpoint and its new secret",
       schema: endpointWithSecretSchema,
     },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => rotateEndpointSecret(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -117,7 +112,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 202, description: "The test event, queued for delivery", schema: eventObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => sendTestEvent(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -129,7 +123,6 @@ export const webhookEndpointRoutes = [
     params: idParams,
     body: recoverBody,
     success: { status: 202, description: "How many deliveries were queued", schema: recoveryObjectSchema },
-    errors: [404, 422],
     handle: ({ deps, merchantId, params, body }) =>
       recoverEndpoint(deps.db, merchantId, params.id, {
         since: new Date(body.since),
