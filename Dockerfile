@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # One image for every paygate service: the command picks it (api, watcher, dispatcher, migrate, or any
-# operator command). Services run from the TypeScript sources with tsx (a production dependency of the CLI),
-# so there is no build step: the image carries sources and production dependencies only.
+# operator command). The build stage compiles the TypeScript to JavaScript (`pnpm build`); the runtime stage
+# carries only the compiled CLI and the workspace packages it runs, with their production dependencies: no
+# sources, no tests, no dev tools, no TypeScript runner. docs/build.md describes it.
 
-FROM node:20-slim AS base
+FROM node:24-slim AS base
 # The same pnpm as CI (.ci/run, scripts/setup.sh) and the root package.json's packageManager.
 RUN npm install -g pnpm@10.34.9
 WORKDIR /app
@@ -17,33 +18,26 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
 COPY test/package.json test/
 
-# CI's install, lint and typecheck. The runtime stage takes its sources from here, so an image is only ever
-# built from code that passes them.
-FROM base AS check
+# CI's install, lint and typecheck, then the build: an image is only ever built from code that passes them.
+FROM base AS build
 RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm lint && pnpm typecheck
+RUN pnpm build
+# The CLI with the compiled workspace packages it depends on and their production dependencies, in one folder.
+RUN pnpm --filter @paygate/cli deploy --prod --legacy /deploy
 
-FROM base AS prod-deps
-RUN pnpm install --frozen-lockfile --prod
-
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     PAYGATE_ENV=production
 WORKDIR /app
-COPY --from=prod-deps /app ./
-COPY --from=check /app/packages/shared/src packages/shared/src
-COPY --from=check /app/packages/api/src packages/api/src
-COPY --from=check /app/packages/watcher/src packages/watcher/src
-COPY --from=check /app/packages/dispatcher/src packages/dispatcher/src
-COPY --from=check /app/packages/cli/src packages/cli/src
-COPY --from=check /app/packages/cli/bin packages/cli/bin
-# Root owns the files; the services run as node and only write to /tmp (tsx's cache).
+COPY --from=build /deploy ./
+# Root owns the files; the services run as node and write nothing.
 USER node
 # the API's public port; every service's ops port (/readyz, /metrics) stays on the container's loopback
 EXPOSE 3000
 # /readyz on the ops port of whichever service this container runs (compose names the port explicitly).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "packages/cli/bin/healthcheck.mjs"]
-ENTRYPOINT ["node", "packages/cli/bin/paygate.mjs"]
+  CMD ["node", "bin/healthcheck.mjs"]
+ENTRYPOINT ["node", "bin/paygate.mjs"]
 CMD ["api"]

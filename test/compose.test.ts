@@ -166,12 +166,7 @@ describe("docker-compose.yml", () => {
   it.each(Object.entries(gateway))("checks %s's health with /readyz on its ops port %i", (name, port) => {
     const container = service(name);
     expect(container.command).toEqual([name]);
-    expect(container.healthcheck?.test).toEqual([
-      "CMD",
-      "node",
-      "packages/cli/bin/healthcheck.mjs",
-      String(port),
-    ]);
+    expect(container.healthcheck?.test).toEqual(["CMD", "node", "bin/healthcheck.mjs", String(port)]);
     expect(container.restart).toBe("unless-stopped");
   });
 
@@ -233,23 +228,21 @@ describe("Dockerfile", () => {
   const runtime = stages.at(-1) ?? "";
   const lines = (text: string) => text.replace(/\\\n\s*/g, " ").split("\n");
 
-  it("builds on node 20 slim in stages and runs the CLI as a non-root user with a health check", () => {
+  it("builds on node 24 slim in stages and runs the compiled CLI as a non-root user with a health check", () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
-    // every stage starts from node 20 slim, directly or through an earlier stage
+    // every stage starts from node 24 slim, directly or through an earlier stage
     const names = stages.map((stage) => / AS (\S+)/.exec(stage.split("\n")[0] ?? "")?.[1]);
     for (const stage of stages) {
       const from = stage.split(/[\s]/)[0] ?? "";
-      expect(from === "node:20-slim" || names.includes(from), from).toBe(true);
+      expect(from === "node:24-slim" || names.includes(from), from).toBe(true);
     }
-    expect(runtime).toMatch(/^node:20-slim /);
+    expect(runtime).toMatch(/^node:24-slim /);
     expect(runtime).toMatch(/^USER node$/m);
-    expect(lines(runtime).join("\n")).toMatch(
-      /^HEALTHCHECK .*CMD \["node", "packages\/cli\/bin\/healthcheck.mjs"\]$/m,
-    );
-    expect(runtime).toMatch(/^ENTRYPOINT \["node", "packages\/cli\/bin\/paygate.mjs"\]$/m);
+    expect(lines(runtime).join("\n")).toMatch(/^HEALTHCHECK .*CMD \["node", "bin\/healthcheck.mjs"\]$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \["node", "bin\/paygate.mjs"\]$/m);
   });
 
-  it("installs with CI's commands and pnpm version, production dependencies only in the final image", () => {
+  it("installs, checks and builds with CI's commands and pnpm version; the image gets the deployed build only", () => {
     // CI is .ci/run plus the scripts it runs (scripts/setup.sh installs)
     const entry = read(".ci/run");
     const ci = [entry, ...[...entry.matchAll(/^bash (\S+)$/gm)].map((match) => read(match[1]!))].join("\n");
@@ -257,24 +250,22 @@ describe("Dockerfile", () => {
     const ciPnpmMajor = /npm install -g pnpm@(\d+)/.exec(ci)?.[1];
     const runs = lines(dockerfile).filter((line) => line.startsWith("RUN "));
     expect(runs).toContain("RUN pnpm install --frozen-lockfile");
-    expect(runs).toContain("RUN pnpm install --frozen-lockfile --prod");
     expect(runs).toContain("RUN pnpm lint && pnpm typecheck");
+    expect(runs).toContain("RUN pnpm build");
+    expect(runs).toContain("RUN pnpm --filter @paygate/cli deploy --prod --legacy /deploy");
     for (const script of ["lint", "typecheck"]) expect(ci).toContain(`pnpm ${script}`);
     const packageManager = JSON.parse(read("package.json")).packageManager as string;
     expect(runs).toContain(`RUN npm install -g ${packageManager}`);
     expect(packageManager.startsWith(`pnpm@${ciPnpmMajor}.`)).toBe(true);
-    // the final stage installs nothing: it copies the production install and the sources
+    // the final stage installs nothing and copies nothing but the deployed folder
     expect(runtime).not.toMatch(/^RUN /m);
-    expect(runtime).toMatch(/^COPY --from=prod-deps /m);
+    expect(runtime.match(/^COPY .*$/gm)).toEqual(["COPY --from=build /deploy ./"]);
   });
 
   it("copies every workspace package's manifest before installing, so the frozen lockfile matches", () => {
     const packages = readdirSync(new URL("../packages", import.meta.url)).map((name) => `packages/${name}`);
     for (const dir of [...packages, "test"]) {
       expect(dockerfile, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
-    }
-    for (const dir of packages.filter((dir) => dir !== "packages/cli")) {
-      expect(runtime, dir).toContain(`COPY --from=check /app/${dir}/src ${dir}/src`);
     }
   });
 });

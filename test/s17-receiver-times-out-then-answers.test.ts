@@ -5,12 +5,14 @@ import { attemptsOf, deliveriesOf, payIntent } from "./support/webhook-harness.t
 const REQUEST_TIMEOUT_MS = 400;
 /** How long the receiver holds its first answer: well past the dispatcher's timeout. */
 const LATE_ANSWER_MS = REQUEST_TIMEOUT_MS * 3;
-/** Stands in for the contract's 60 s floor after a timeout (the `throttledRetryFloorMs` option). */
+/** Stands in for the contract's 60 s floor after a timeout (`WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS`). */
 const THROTTLED_FLOOR_MS = 700;
 
 useStack({
   env: { WEBHOOK_RETRY_SCHEDULE: "0.2,0.2" },
-  dispatcher: { requestTimeoutMs: REQUEST_TIMEOUT_MS, throttledRetryFloorMs: THROTTLED_FLOOR_MS },
+  dispatcher: {
+    webhooks: { requestTimeoutMs: REQUEST_TIMEOUT_MS, throttledRetryFloorMs: THROTTLED_FLOOR_MS },
+  },
 });
 
 test("S17 receiver times out, then answers: the timeout is a failure and is retried", async ({ stack }) => {

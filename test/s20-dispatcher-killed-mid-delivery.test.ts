@@ -10,19 +10,23 @@ useStack({ env: { WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE }, dispatcher: false })
 const children: ChildProcess[] = [];
 
 function startDispatcherProcess(stack: Stack): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/dispatcher-process.ts"], {
-    cwd: new URL("..", import.meta.url).pathname,
-    env: {
-      ...process.env,
-      DATABASE_URL: stack.config.databaseUrl,
-      REDIS_URL: stack.config.redisUrl,
-      PAYGATE_QUEUE_PREFIX: stack.prefix,
-      PAYGATE_ENV: "development",
-      WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE,
-      LOG_LEVEL: "warn",
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@paygate/source", "--import", "tsx", "test/support/dispatcher-process.ts"],
+    {
+      cwd: new URL("..", import.meta.url).pathname,
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.config.databaseUrl,
+        REDIS_URL: stack.config.redisUrl,
+        PAYGATE_QUEUE_PREFIX: stack.prefix,
+        PAYGATE_ENV: "development",
+        WEBHOOK_RETRY_SCHEDULE: RETRY_SCHEDULE,
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  );
   children.push(child);
   return child;
 }

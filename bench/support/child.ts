@@ -10,7 +10,7 @@ export interface Child<T> {
 }
 
 /**
- * Runs a TypeScript file in a node process of its own (through tsx), so the code under test does not share an
+ * Runs a TypeScript file in a node process of its own (through tsx, workspace packages from their sources), so the code under test does not share an
  * event loop with the load generator. The child announces itself with one stdout line `ready <json>`.
  * `BENCH_CHILD_FLAGS` adds node flags (`--cpu-prof` to see where a child spends its time).
  */
@@ -19,10 +19,14 @@ export async function startChild<T>(
   options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Child<T>> {
   const flags = process.env.BENCH_CHILD_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", file, ...(options.args ?? [])], {
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, "--conditions=@paygate/source", "--import", "tsx", file, ...(options.args ?? [])],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const waiting = new Map<string, (json: string) => void>();
   // a line nobody waits for yet is kept: the child may finish before the parent asks

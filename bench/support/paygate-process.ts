@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..", "..");
-const main = join(root, "packages", "cli", "src", "main.ts");
+const bin = join(root, "packages", "cli", "bin", "paygate.mjs");
 
 export interface PaygateProcess {
   readonly command: string;
@@ -16,7 +16,7 @@ export interface PaygateProcess {
 }
 
 /**
- * `paygate <command>` (api, watcher, dispatcher) as an operator runs it: tsx on packages/cli/src/main.ts in a
+ * `paygate <command>` (api, watcher, dispatcher) as an operator runs it: the compiled CLI (`pnpm build`) in a
  * process of its own, configured by environment only (contract section 6). Its output goes to `log` if given.
  */
 export function startPaygate(
@@ -24,7 +24,7 @@ export function startPaygate(
   env: Record<string, string>,
   log?: (line: string) => void,
 ): PaygateProcess {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", main, command], {
+  const child: ChildProcess = spawn(process.execPath, [bin, command], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", log ? "pipe" : "ignore", log ? "pipe" : "ignore"],

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (the services run from source with tsx; there is no build step).
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// Runs the compiled CLI (`pnpm build` writes packages/*/dist; the image carries only that).
+await import("../dist/main.js");

@@ -34,18 +34,10 @@ export interface DispatcherOptions {
   sweepIntervalMs?: number;
   /** Relays unrelayed events even without a NOTIFY (default 1 s; NOTIFY makes it immediate). */
   pollIntervalMs?: number;
-  /** Contract: 5 s. */
-  connectTimeoutMs?: number;
-  /** Contract: 15 s for the whole request. */
-  requestTimeoutMs?: number;
-  /** Least wait after a timeout, 429, 502 or 504 (contract: 60 s; tests lower it). */
-  throttledRetryFloorMs?: number;
-  /** Contract: an endpoint failing for 5 days is disabled. */
-  disableAfterFailingMs?: number;
+  /** Overrides of the contract's delivery numbers in `config.webhooks` (tests shorten them). */
+  webhooks?: Partial<Config["webhooks"]>;
   /** Requests in flight per process (default 50). */
   concurrency?: number;
-  /** Requests in flight per endpoint across all processes (contract: 5). */
-  endpointConcurrency?: number;
   /**
    * Requests in flight per merchant across all processes (default 20): a merchant whose endpoints hang holds
    * at most this many worker slots, whatever its endpoint count (16 endpoints x 5 would be 80).
@@ -77,21 +69,22 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
   const db =
     options.db ?? connectDatabase(config.databaseUrl, { max: 10, applicationName: "paygate-dispatcher" });
   const redis = options.redis ?? new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const webhooks = { ...config.webhooks, ...options.webhooks };
   const webhookClient = createWebhookClient({
     env: config.env,
-    allowedCidrs: config.webhooks.allowedCidrs,
-    allowedPorts: config.webhooks.allowedPorts,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-    totalTimeoutMs: requestTimeoutMs,
+    allowedCidrs: webhooks.allowedCidrs,
+    allowedPorts: webhooks.allowedPorts,
+    connectTimeoutMs: webhooks.connectTimeoutMs,
+    totalTimeoutMs: webhooks.requestTimeoutMs,
+    responseBodyLimitBytes: webhooks.responseBodyLimitBytes,
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
   const slots = createDeliverySlots(redis, {
     prefix: config.queuePrefix,
-    endpointLimit: options.endpointConcurrency ?? 5,
+    endpointLimit: webhooks.endpointConcurrency,
     merchantLimit: options.merchantConcurrency ?? 20,
-    leaseMs: requestTimeoutMs + 5_000,
+    leaseMs: webhooks.requestTimeoutMs + 5_000,
   });
   const queue = createDeliveryQueue(redis, config.queuePrefix);
 
@@ -100,13 +93,13 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     client,
     slots,
     retryPolicy: {
-      scheduleSeconds: config.webhooks.retryScheduleSeconds,
-      throttledFloorMs: options.throttledRetryFloorMs ?? 60_000,
-      jitter: 0.2,
+      scheduleSeconds: webhooks.retryScheduleSeconds,
+      throttledFloorMs: webhooks.throttledRetryFloorMs,
+      jitter: webhooks.retryJitter,
     },
-    disableAfterFailingMs: options.disableAfterFailingMs ?? 5 * 24 * 60 * 60 * 1000,
+    disableAfterFailingMs: webhooks.disableAfterFailingMs,
     slotWaitMs: 200,
-    maxMerchantWaitMs: requestTimeoutMs,
+    maxMerchantWaitMs: webhooks.requestTimeoutMs,
     userAgent: `paygate/${packageJson.version}`,
     logger,
   };

@@ -4,12 +4,7 @@ import type { z } from "zod";
 /** Errors only the HTTP edge raises; domain errors come from `@paygate/shared`. */
 export class RateLimitedError extends PaygateError {
   constructor() {
-    super({
-      type: "rate_limited",
-      code: "rate_limited",
-      status: 429,
-      message: "Too many requests; slow down",
-    });
+    super("rate_limited", "Too many requests; slow down");
   }
 }
 
@@ -21,29 +16,22 @@ export class RouteNotFoundError extends NotFoundError {
 
 export class BodyTooLargeError extends PaygateError {
   constructor(limitBytes: number) {
-    super({
-      type: "invalid_request",
-      code: "body_too_large",
-      status: 413,
-      message: `Request bodies are limited to ${limitBytes / 1024} KiB`,
-    });
+    super("body_too_large", `Request bodies are limited to ${limitBytes / 1024} KiB`);
   }
 }
 
 export class UnsupportedMediaTypeError extends PaygateError {
   constructor() {
-    super({
-      type: "invalid_request",
-      code: "unsupported_media_type",
-      status: 415,
-      message: "Request bodies must be JSON (content-type: application/json; charset utf-8)",
-    });
+    super(
+      "unsupported_media_type",
+      "Request bodies must be JSON (content-type: application/json; charset utf-8)",
+    );
   }
 }
 
 export class InternalError extends PaygateError {
   constructor() {
-    super({ type: "internal", code: "internal_error", status: 500, message: "An internal error occurred" });
+    super("internal_error", "An internal error occurred");
   }
 }
 

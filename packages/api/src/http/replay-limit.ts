@@ -16,12 +16,10 @@ export const REPLAY_PATHS = ["/v1/events/:id/redeliver", "/v1/webhook-endpoints/
 
 export class ReplayRateLimitedError extends PaygateError {
   constructor(limit: number) {
-    super({
-      type: "rate_limited",
-      code: "rate_limited",
-      status: 429,
-      message: `At most ${limit} redeliveries and recovers a minute per merchant; retry after the Retry-After delay`,
-    });
+    super(
+      "rate_limited",
+      `At most ${limit} redeliveries and recovers a minute per merchant; retry after the Retry-After delay`,
+    );
   }
 }
 

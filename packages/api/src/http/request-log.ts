@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@paygate/shared";
-import type { Request, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { pinoHttp } from "pino-http";
 import { authOf } from "./auth.ts";
 
@@ -11,7 +11,7 @@ const routine = /^\/(pay\/[^/?]+\/(status|regions)|healthz|readyz|metrics)(\?|$)
  * One structured line per request: request id (taken from `X-Request-Id` when sane, echoed back), merchant
  * id once authenticated, method, path, status, duration. Headers and bodies are not logged: they carry keys.
  */
-export function requestLog(logger: Logger) {
+export function requestLog(logger: Logger): RequestHandler {
   return pinoHttp<Request, Response>({
     logger,
     genReqId(request, response) {

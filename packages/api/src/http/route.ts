@@ -44,8 +44,6 @@ export interface RouteSpec<
   /** Accepts `Idempotency-Key` (contract section 3). */
   idempotent?: boolean;
   success: { status: number; description: string; schema: z.ZodType };
-  /** Error statuses this route can answer besides the ones every route can (400, 401, 429, 500). */
-  errors?: readonly number[];
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }
 

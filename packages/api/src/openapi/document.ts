@@ -1,27 +1,38 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { API_VERSION } from "@paygate/shared";
+import { API_VERSION, type CatalogueEntry, type ErrorCode, errorCatalogue } from "@paygate/shared";
 import { z } from "zod";
 import type { Route } from "../http/route.ts";
 import { errorSchema } from "../schemas/common.ts";
 
-/** Statuses every authenticated route can answer. */
-const commonErrors: Record<number, string> = {
-  400: "Malformed request: invalid JSON, unknown or invalid parameter",
+const statusTitles: Record<number, string> = {
+  400: "Malformed request",
   401: "Missing, invalid or revoked API key",
-  413: "Request body over 64 KiB",
-  429: "Rate limited; see Retry-After",
+  404: "No such object",
+  409: "Conflict",
+  413: "Request body too large",
+  415: "Unsupported media type",
+  422: "Well-formed but not acceptable",
+  429: "Rate limited",
   500: "Internal error",
+  503: "Unavailable right now",
 };
 
-const routeErrors: Record<number, string> = {
-  404: "No such object (or it belongs to another merchant)",
-  409: "Conflict: state does not allow this, or the Idempotency-Key is in use",
-  422: "Well-formed but not acceptable",
-  503: "No exchange rate available right now",
-};
+/** The error codes an operation answers, by status, from the error catalogue (one line per code). */
+export function errorCodesOf(operationId: string): Map<number, ErrorCode[]> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const [code, entry] of Object.entries(errorCatalogue) as [ErrorCode, CatalogueEntry][]) {
+    const answered = entry.on === "every" || (entry.on !== "operator" && entry.on.includes(operationId));
+    if (!answered) continue;
+    for (const status of entry.status) byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return byStatus;
+}
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(routes: readonly Route[], serverUrl: string) {
+export function openApiDocument(
+  routes: readonly Route[],
+  serverUrl: string,
+): ReturnType<OpenApiGeneratorV31["generateDocument"]> {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
@@ -40,10 +51,10 @@ export function openApiDocument(routes: readonly Route[], serverUrl: string) {
         content: { "application/json": { schema: route.success.schema } },
       },
     };
-    for (const [status, description] of Object.entries(commonErrors))
-      responses[status] = errorResponse(description);
-    for (const status of route.errors ?? [])
-      responses[status] = errorResponse(routeErrors[status] ?? "Error");
+    for (const [status, codes] of errorCodesOf(route.operationId)) {
+      const lines = codes.map((code) => `- \`${code}\`: ${errorCatalogue[code].description}`);
+      responses[status] = errorResponse([statusTitles[status] ?? "Error", ...lines].join("\n"));
+    }
     registry.registerPath({
       method: route.method,
       path: route.path,

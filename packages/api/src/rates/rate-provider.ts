@@ -15,12 +15,7 @@ export interface RateProvider {
 /** No price could be had (provider down, slow, or not quoting the pair): 503, and nothing is written. */
 export class RateUnavailableError extends PaygateError {
   constructor(asset: string, fiat: string, reason: string) {
-    super({
-      type: "internal",
-      code: "rate_unavailable",
-      status: 503,
-      message: `No ${asset}/${fiat} rate is available right now (${reason}); retry later`,
-    });
+    super("rate_unavailable", `No ${asset}/${fiat} rate is available right now (${reason}); retry later`);
   }
 }
 

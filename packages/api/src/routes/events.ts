@@ -40,7 +40,6 @@ export const eventRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "The event, as receivers get it", schema: eventObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => getEvent(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -55,7 +54,6 @@ export const eventRoutes = [
       description: "Attempts, newest first",
       schema: listOf(deliveryAttemptSchema, "DeliveryAttemptList"),
     },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => listEventDeliveries(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -68,7 +66,6 @@ export const eventRoutes = [
     params: idParams,
     body: redeliverBody,
     success: { status: 202, description: "The deliveries queued", schema: redeliveryObjectSchema },
-    errors: [404, 422],
     handle: ({ deps, merchantId, params, body }) =>
       redeliverEvent(deps.db, merchantId, params.id, body.endpoint_id),
   }),

@@ -19,7 +19,6 @@ export const paymentIntentRoutes = [
     body: createIntentBody,
     idempotent: true,
     success: { status: 201, description: "The new intent", schema: intentObjectSchema },
-    errors: [409, 422, 503],
     handle: ({ deps, merchantId, body }) =>
       createIntent(
         { db: deps.db, chains: deps.chains, rates: deps.rates, publicUrl: deps.config.publicUrl },
@@ -55,7 +54,6 @@ export const paymentIntentRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "The intent", schema: intentObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) =>
       getIntent(
         { db: deps.db, chains: deps.chains, publicUrl: deps.config.publicUrl },
@@ -73,7 +71,6 @@ export const paymentIntentRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "The canceled intent", schema: intentObjectSchema },
-    errors: [404, 409],
     async handle({ deps, merchantId, params }) {
       // ownership first: another merchant's intent is "no such intent", exactly like a missing one
       await getIntent(

@@ -15,7 +15,6 @@ export const quoteRoutes = [
     tag: "Quotes",
     query: quoteQuery,
     success: { status: 200, description: "The quote", schema: quoteObjectSchema },
-    errors: [422, 503],
     async handle({ deps, query }) {
       const { chain, asset } = offeredAsset(deps.chains, query.chain, query.asset);
       const quote = await quotePrice(deps.rates, chain, asset, {

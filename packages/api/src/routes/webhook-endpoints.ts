@@ -41,7 +41,6 @@ export const webhookEndpointRoutes = [
     tag,
     body: createEndpointBody,
     success: { status: 201, description: "The endpoint and its secret", schema: endpointWithSecretSchema },
-    errors: [422],
     handle: ({ deps, merchantId, body }) =>
       createEndpoint(deps.db, merchantId, body, urlPolicy(deps), deps.config.webhooks.maxEndpoints),
   }),
@@ -67,7 +66,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => getEndpoint(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -80,7 +78,6 @@ export const webhookEndpointRoutes = [
     params: idParams,
     body: updateEndpointBody,
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
-    errors: [404, 422],
     handle: ({ deps, merchantId, params, body }) =>
       updateEndpoint(deps.db, merchantId, params.id, body, urlPolicy(deps)),
   }),
@@ -92,7 +89,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 200, description: "Deleted", schema: deletedEndpointSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => deleteEndpoint(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -108,7 +104,6 @@ export const webhookEndpointRoutes = [
       description: "The endpoint and its new secret",
       schema: endpointWithSecretSchema,
     },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => rotateEndpointSecret(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -119,7 +114,6 @@ export const webhookEndpointRoutes = [
     tag,
     params: idParams,
     success: { status: 202, description: "The test event, queued for delivery", schema: eventObjectSchema },
-    errors: [404],
     handle: ({ deps, merchantId, params }) => sendTestEvent(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -131,7 +125,6 @@ export const webhookEndpointRoutes = [
     params: idParams,
     body: recoverBody,
     success: { status: 202, description: "How many deliveries were queued", schema: recoveryObjectSchema },
-    errors: [404, 422],
     handle: ({ deps, merchantId, params, body }) =>
       recoverEndpoint(deps.db, merchantId, params.id, {
         since: new Date(body.since),

@@ -1,9 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ResolveHost } from "@paygate/shared";
+import { loadConfig, type ResolveHost } from "@paygate/shared";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { guardedLookup } from "./guarded-lookup.ts";
-import { createWebhookClient, RESPONSE_BODY_LIMIT } from "./webhook-client.ts";
+import { createWebhookClient } from "./webhook-client.ts";
+
+/** The contract's 20,000 bytes, as the configuration gives it. */
+const RESPONSE_BODY_LIMIT = loadConfig({}).webhooks.responseBodyLimitBytes;
 
 /** Stubbed DNS (there is no DNS server here): each name answers what the test says. */
 const dns: Record<string, string[]> = {
@@ -58,6 +61,7 @@ describe("SSRF guard outside development", () => {
     allowedCidrs: [],
     connectTimeoutMs: 1000,
     totalTimeoutMs: 2000,
+    responseBodyLimitBytes: RESPONSE_BODY_LIMIT,
     resolveHost,
   });
   afterAll(() => client.close());
@@ -113,6 +117,7 @@ describe("SSRF guard outside development", () => {
       allowedPorts: [9443],
       connectTimeoutMs: 1000,
       totalTimeoutMs: 2000,
+      responseBodyLimitBytes: 20_000,
       resolveHost,
     });
     expect((await custom.send(webhook("https://public.example/hook"))).error).toContain(
@@ -162,6 +167,7 @@ describe("responses", () => {
     allowedCidrs: [],
     connectTimeoutMs: 1000,
     totalTimeoutMs: 2000,
+    responseBodyLimitBytes: RESPONSE_BODY_LIMIT,
   });
   afterAll(() => client.close());
 

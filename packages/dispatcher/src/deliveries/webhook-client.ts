@@ -20,6 +20,8 @@ export interface WebhookClientOptions {
   connectTimeoutMs: number;
   /** Contract: 15 s for the whole exchange. */
   totalTimeoutMs: number;
+  /** Contract: the first 20,000 bytes of a response body are kept. */
+  responseBodyLimitBytes: number;
   resolveHost?: ResolveHost;
 }
 
@@ -34,13 +36,11 @@ export interface AttemptResult {
   kind: "response" | "timeout" | "error";
   statusCode: number | null;
   retryAfter: string | undefined;
-  /** The first 20,000 bytes of the response body (contract section 4). */
+  /** The first `responseBodyLimitBytes` of the response body (contract section 4: 20,000). */
   responseBody: string | null;
   error: string | null;
   durationMs: number;
 }
-
-export const RESPONSE_BODY_LIMIT = 20_000;
 
 export interface WebhookClient {
   send(webhook: WebhookRequest): Promise<AttemptResult>;
@@ -81,7 +81,7 @@ export function createWebhookClient(options: WebhookClientOptions): WebhookClien
         dispatcher: agent,
         signal,
       });
-      const responseBody = await readPrefix(response.body, RESPONSE_BODY_LIMIT);
+      const responseBody = await readPrefix(response.body, options.responseBodyLimitBytes);
       const retryAfter = response.headers["retry-after"];
       return {
         kind: "response",

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/connect.ts";
-import { NotFoundError, PaygateError } from "../errors.ts";
+import { type ErrorCode, NotFoundError, PaygateError } from "../errors.ts";
 import { newId } from "../ids.ts";
 
 /**
@@ -12,11 +12,11 @@ const KEY_PATTERN = /^sk_[A-Za-z0-9_-]{43}$/;
 /** `last_used_at` is written at most this often per key, so authentication is not a write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export type AuthenticationCode = "api_key_missing" | "api_key_invalid" | "api_key_revoked";
+export type AuthenticationCode = Extract<ErrorCode, `api_key_${string}`>;
 
 export class AuthenticationError extends PaygateError {
   constructor(code: AuthenticationCode, message: string) {
-    super({ type: "authentication", code, status: 401, message });
+    super(code, message);
   }
 }
 

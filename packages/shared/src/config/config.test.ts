@@ -52,6 +52,36 @@ describe("loadConfig", () => {
     expect(anvil({ RPC_URL_ANVIL: "http://anvil:8545" })).toEqual(["http://anvil:8545"]);
   });
 
+  it("gives the contract's delivery numbers by default, each configurable", () => {
+    expect(loadConfig({}).webhooks).toMatchObject({
+      connectTimeoutMs: 5_000,
+      requestTimeoutMs: 15_000,
+      throttledRetryFloorMs: 60_000,
+      retryJitter: 0.2,
+      disableAfterFailingMs: 5 * 24 * 60 * 60 * 1000,
+      endpointConcurrency: 5,
+      responseBodyLimitBytes: 20_000,
+    });
+    const config = loadConfig({
+      WEBHOOK_CONNECT_TIMEOUT_SECONDS: "2",
+      WEBHOOK_TIMEOUT_SECONDS: "0.5",
+      WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS: "1.5",
+      WEBHOOK_RETRY_JITTER: "0",
+      WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: "3600",
+      WEBHOOK_ENDPOINT_CONCURRENCY: "2",
+      WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: "100",
+    });
+    expect(config.webhooks).toMatchObject({
+      connectTimeoutMs: 2_000,
+      requestTimeoutMs: 500,
+      throttledRetryFloorMs: 1_500,
+      retryJitter: 0,
+      disableAfterFailingMs: 3_600_000,
+      endpointConcurrency: 2,
+      responseBodyLimitBytes: 100,
+    });
+  });
+
   it("parses fixed rates, retry schedules and allowed CIDRs", () => {
     const config = loadConfig({
       RATES_FIXED: "ETH:USD=3000,BTC:EUR=0.5",
@@ -120,6 +150,9 @@ describe("loadConfig", () => {
     ["DATABASE_URL", "not a url"],
     ["WEBHOOK_RETRY_SCHEDULE", "5,-1"],
     ["RATES_PROVIDER", "bank"],
+    ["WEBHOOK_TIMEOUT_SECONDS", "0"],
+    ["WEBHOOK_RETRY_JITTER", "1.5"],
+    ["WEBHOOK_ENDPOINT_CONCURRENCY", "0"],
   ])("refuses %s=%s", (variable, value) => {
     expect(problemsOf({ [variable]: value })).toContain(variable);
   });

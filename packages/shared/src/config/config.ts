@@ -27,7 +27,17 @@ const proxyNames = new Set(["loopback", "linklocal", "uniquelocal"]);
 /** 0 asks the OS for a free port (tests). */
 const port = z.coerce.number().int().min(0).max(65_535);
 
-const environmentSchema = z.object({
+/** Seconds (fractions allowed), as milliseconds. Defaults go through `prefault` so they are converted too. */
+const seconds = z.coerce
+  .number()
+  .positive()
+  .transform((value) => Math.round(value * 1000));
+
+/**
+ * Every setting with its default, by environment variable; the `Config` type is this schema's output. Unknown
+ * variables are kept for the chain presets' `RPC_URL_<CHAIN>` and backend URLs (`resolveChains`).
+ */
+const environmentSchema = z.looseObject({
   DATABASE_URL: z.url().default("postgres://postgres@127.0.0.1:5432/paygate"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
   PORT: port.default(3000),
@@ -120,6 +130,14 @@ const environmentSchema = z.object({
     )
     .refine((ports) => ports.every((port) => port >= 1 && port <= 65_535), "ports are 1 to 65535"),
   MAX_WEBHOOK_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(16),
+  // The contract's delivery numbers (section "Webhooks"), configurable for operators and tests.
+  WEBHOOK_CONNECT_TIMEOUT_SECONDS: seconds.prefault(5),
+  WEBHOOK_TIMEOUT_SECONDS: seconds.prefault(15),
+  WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS: seconds.prefault(60),
+  WEBHOOK_RETRY_JITTER: z.coerce.number().min(0).max(1).default(0.2),
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: seconds.prefault(5 * 24 * 60 * 60),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().positive().default(5),
+  WEBHOOK_RESPONSE_BODY_LIMIT_BYTES: z.coerce.number().int().nonnegative().default(20_000),
 });
 
 /**
@@ -130,65 +148,24 @@ function withoutAnvil(chains: Chain[]): Chain[] {
   return chains.map((chain) => (chain.id === "anvil" ? { ...chain, rpcUrls: [] } : chain));
 }
 
-/** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
-function isPositiveDecimal(rate: string): boolean {
-  const parts = splitDecimal(rate);
-  return parts !== undefined && /[1-9]/.test(parts.whole + parts.fraction);
-}
-
-export type PaygateEnv = "development" | "test" | "production";
-
-export interface Config {
-  databaseUrl: string;
-  redisUrl: string;
-  /** The API's public port: /v1, /pay, /docs, /openapi.json and /healthz. */
-  port: number;
-  /** Where each service answers /healthz, /readyz and /metrics, bound to `opsHost`. */
-  opsPorts: { api: number; watcher: number; dispatcher: number };
-  opsHost: string;
-  publicUrl: string;
-  env: PaygateEnv;
-  logLevel: string;
-  queuePrefix: string;
-  chains: Chain[];
-  rates: {
-    /** `none`: production without RATES_PROVIDER; intents priced in fiat are refused, never quoted at made-up rates. */
-    provider: "none" | "fixed" | "coingecko" | "kraken" | "coinbase";
-    fixed: { asset: string; fiat: string; rate: string }[];
-  };
-  webhooks: {
-    retryScheduleSeconds: number[];
-    allowedCidrs: string[];
-    /** Ports a webhook URL may use outside development. */
-    allowedPorts: number[];
-    /** Endpoints one merchant may register. */
-    maxEndpoints: number;
-  };
-  /** Proxies (IPs, CIDRs, loopback/linklocal/uniquelocal) whose X-Forwarded-For counts; empty: none. */
-  trustProxy: string[];
-}
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
-  }
-  const values = parsed.data;
-  let chains: Chain[];
+const configSchema = environmentSchema.transform((values, context) => {
+  let chains: Chain[] = [];
   try {
-    chains = resolveChains(values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined, env);
-    if (values.PAYGATE_ENV === "production" && !env.RPC_URL_ANVIL) chains = withoutAnvil(chains);
+    const file = values.PAYGATE_CHAINS ? readChainFile(values.PAYGATE_CHAINS) : undefined;
+    // the chain variables (RPC_URL_<CHAIN>, ...) are among the unknown keys, kept as given
+    chains = resolveChains(file, values as Record<string, string | undefined>);
+    const anvilUrl = (values as Record<string, string | undefined>).RPC_URL_ANVIL;
+    if (values.PAYGATE_ENV === "production" && !anvilUrl) chains = withoutAnvil(chains);
   } catch (error) {
-    throw new ConfigError(`invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`);
+    context.addIssue({
+      code: "custom",
+      message: `invalid chain configuration (PAYGATE_CHAINS): ${(error as Error).message}`,
+    });
   }
   return {
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    /** The API's port. */
     port: values.PORT,
     opsPorts: { api: values.API_OPS_PORT, watcher: values.WATCHER_PORT, dispatcher: values.DISPATCHER_PORT },
     opsHost: values.OPS_HOST,
@@ -198,7 +175,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: values.PAYGATE_QUEUE_PREFIX,
     chains,
     rates: {
-      provider: values.RATES_PROVIDER ?? (values.PAYGATE_ENV === "production" ? "none" : "fixed"),
+      provider:
+        values.RATES_PROVIDER ??
+        (values.PAYGATE_ENV === "production" ? ("none" as const) : ("fixed" as const)),
       fixed: values.RATES_FIXED,
     },
     webhooks: {
@@ -206,7 +185,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedCidrs: values.WEBHOOK_ALLOWED_CIDRS,
       allowedPorts: values.WEBHOOK_ALLOWED_PORTS,
       maxEndpoints: values.MAX_WEBHOOK_ENDPOINTS,
+      connectTimeoutMs: values.WEBHOOK_CONNECT_TIMEOUT_SECONDS,
+      requestTimeoutMs: values.WEBHOOK_TIMEOUT_SECONDS,
+      /** Least wait after a timeout, 429, 502 or 504. */
+      throttledRetryFloorMs: values.WEBHOOK_THROTTLED_RETRY_FLOOR_SECONDS,
+      retryJitter: values.WEBHOOK_RETRY_JITTER,
+      /** An endpoint that has only failed this long is disabled. */
+      disableAfterFailingMs: values.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS,
+      /** Requests in flight per endpoint across all dispatcher processes. */
+      endpointConcurrency: values.WEBHOOK_ENDPOINT_CONCURRENCY,
+      /** Bytes of a receiver's response body kept per attempt. */
+      responseBodyLimitBytes: values.WEBHOOK_RESPONSE_BODY_LIMIT_BYTES,
     },
     trustProxy: values.TRUST_PROXY,
   };
+});
+
+/** "0.5" is a rate; "0", "0.0" and "00.5" are not (the grammar quotes use: `parseRate`). */
+function isPositiveDecimal(rate: string): boolean {
+  const parts = splitDecimal(rate);
+  return parts !== undefined && /[1-9]/.test(parts.whole + parts.fraction);
+}
+
+export type Config = z.output<typeof configSchema>;
+export type PaygateEnv = Config["env"];
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
 }
