@@ -1,6 +1,9 @@
 import { ANVIL_MNEMONIC, anvilBinary } from "@paygate/shared";
 import { createAnvil } from "@viem/anvil";
 
+/** Anvil's default chain id, which the `anvil` chain preset expects. */
+export const ANVIL_CHAIN_ID = 31337;
+
 export interface DevAnvil {
   rpcUrl: string;
   stop(): Promise<void>;
