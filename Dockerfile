@@ -14,6 +14,7 @@ COPY packages/api/package.json packages/api/
 COPY packages/watcher/package.json packages/watcher/
 COPY packages/dispatcher/package.json packages/dispatcher/
 COPY packages/cli/package.json packages/cli/
+COPY packages/devtools/package.json packages/devtools/
 COPY test/package.json test/
 
 # CI's install, lint and typecheck. The runtime stage takes its sources from here, so an image is only ever
@@ -23,8 +24,10 @@ RUN pnpm install --frozen-lockfile
 COPY . .
 RUN pnpm lint && pnpm typecheck
 
+# The dev tools (pnpm dev, demo, pay: Anvil, the Bitcoin simulator) are a workspace package of their own: left out,
+# with their dependencies, so the image carries no Anvil binary.
 FROM base AS prod-deps
-RUN pnpm install --frozen-lockfile --prod
+RUN pnpm install --frozen-lockfile --prod --filter "!@paygate/devtools"
 
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \

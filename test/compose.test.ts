@@ -159,7 +159,7 @@ describe("Dockerfile", () => {
     const ciPnpmMajor = /npm install -g pnpm@(\d+)/.exec(ci)?.[1];
     const runs = lines(dockerfile).filter((line) => line.startsWith("RUN "));
     expect(runs).toContain("RUN pnpm install --frozen-lockfile");
-    expect(runs).toContain("RUN pnpm install --frozen-lockfile --prod");
+    expect(runs).toContain('RUN pnpm install --frozen-lockfile --prod --filter "!@paygate/devtools"');
     expect(runs).toContain("RUN pnpm lint && pnpm typecheck");
     for (const script of ["lint", "typecheck"]) expect(ci).toContain(`pnpm ${script}`);
     const packageManager = JSON.parse(read("package.json")).packageManager as string;
@@ -175,8 +175,10 @@ describe("Dockerfile", () => {
     for (const dir of [...packages, "test"]) {
       expect(dockerfile, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
     }
-    for (const dir of packages.filter((dir) => dir !== "packages/cli")) {
+    for (const dir of packages.filter((dir) => dir !== "packages/cli" && dir !== "packages/devtools")) {
       expect(runtime, dir).toContain(`COPY --from=check /app/${dir}/src ${dir}/src`);
     }
+    // the dev tools never reach the image: paygate dev, demo and pay say they are not installed
+    expect(runtime).not.toContain("packages/devtools");
   });
 });
