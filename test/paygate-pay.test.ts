@@ -30,6 +30,14 @@ import {
  * The token is the tests' mintable ERC-20, deployed after dev starts at the address the chain file names (the
  * first deployment of Anvil's account #0 on a fresh chain).
  */
+/** An ETH amount as the API writes it: all 18 decimals. */
+const eth = (amount: string) => {
+  const [whole, fraction = ""] = amount.split(".");
+  return `${whole}.${fraction.padEnd(18, "0")}`;
+};
+
+/** Each test runs the CLI as a child process (one or two), which takes seconds to start on a loaded machine. */
+const CLI_TEST_TIMEOUT_MS = 120_000;
 const deployer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 0 });
 const TOKEN = getContractAddress({ from: deployer.address, nonce: 0n });
 const TOKEN_HOLDER = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 5 }).address;
@@ -115,80 +123,110 @@ afterAll(async () => {
 });
 
 describe("pnpm paygate pay", () => {
-  it("pays in full what is due, in ETH, and prints what it sent", async () => {
-    const intent = await createIntent({ amount: "0.25", currency: "ETH", asset: "ETH" });
-    const sent = await pay(intent.id);
-    expect(sent).toMatchObject({
-      intent: intent.id,
-      chain: "anvil",
-      asset: "ETH",
-      amount: "0.25",
-      to: intent.address,
-      from: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 9 }).address,
-    });
-    expect(sent.tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
-    expect(sent.block).toMatch(/^\d+$/);
-    const confirmed = await waitForStatus(intent.id, "confirmed");
-    expect(confirmed).toMatchObject({ amount_confirmed: "0.25", overpaid_amount: null, late: false });
-    expect(confirmed.payments).toMatchObject([{ tx_hash: sent.tx_hash, block_number: Number(sent.block) }]);
-  });
+  it(
+    "pays in full what is due, in ETH, and prints what it sent",
+    async () => {
+      const intent = await createIntent({ amount: "0.25", currency: "ETH", asset: "ETH" });
+      const sent = await pay(intent.id);
+      expect(sent).toMatchObject({
+        intent: intent.id,
+        chain: "anvil",
+        asset: "ETH",
+        amount: "0.25",
+        to: intent.address,
+        from: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 9 }).address,
+      });
+      expect(sent.tx_hash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(sent.block).toMatch(/^\d+$/);
+      const confirmed = await waitForStatus(intent.id, "confirmed");
+      expect(confirmed).toMatchObject({ amount_confirmed: eth("0.25"), overpaid_amount: null, late: false });
+      expect(confirmed.payments).toMatchObject([{ tx_hash: sent.tx_hash, block_number: Number(sent.block) }]);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("pays part with --amount (pending), then the rest by default (confirmed)", async () => {
-    const intent = await createIntent({ amount: "1", currency: "ETH", asset: "ETH" });
-    await pay(intent.id, "--amount", "0.4");
-    const partial = await until(
-      async () => {
-        const seen = await api<IntentObject>("GET", `/v1/payment-intents/${intent.id}`);
-        return seen.payments[0]?.status === "confirmed" ? seen : undefined;
-      },
-      { timeoutMs: 30_000, message: "the partial payment to confirm" },
-    );
-    expect(partial).toMatchObject({ status: "pending", amount_received: "0.4", amount_confirmed: "0.4" });
+  it(
+    "pays part with --amount (pending), then the rest by default (confirmed)",
+    async () => {
+      const intent = await createIntent({ amount: "1", currency: "ETH", asset: "ETH" });
+      await pay(intent.id, "--amount", "0.4");
+      const partial = await until(
+        async () => {
+          const seen = await api<IntentObject>("GET", `/v1/payment-intents/${intent.id}`);
+          return seen.payments[0]?.status === "confirmed" ? seen : undefined;
+        },
+        { timeoutMs: 30_000, message: "the partial payment to confirm" },
+      );
+      expect(partial).toMatchObject({
+        status: "pending",
+        amount_received: eth("0.4"),
+        amount_confirmed: eth("0.4"),
+      });
 
-    const rest = await pay(intent.id);
-    expect(rest.amount).toBe("0.6");
-    expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
-      amount_confirmed: "1",
-      overpaid_amount: null,
-    });
-  });
+      const rest = await pay(intent.id);
+      expect(rest.amount).toBe("0.6");
+      expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
+        amount_confirmed: eth("1"),
+        overpaid_amount: null,
+      });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("overpays with --amount above what is due", async () => {
-    const intent = await createIntent({ amount: "0.1", currency: "ETH", asset: "ETH" });
-    await pay(intent.id, "--amount", "0.15");
-    expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
-      amount_received: "0.15",
-      overpaid_amount: "0.05",
-    });
-  });
+  it(
+    "overpays with --amount above what is due",
+    async () => {
+      const intent = await createIntent({ amount: "0.1", currency: "ETH", asset: "ETH" });
+      await pay(intent.id, "--amount", "0.15");
+      expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
+        amount_received: eth("0.15"),
+        overpaid_amount: eth("0.05"),
+      });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("pays an ERC-20 intent in its token, from an Anvil account that holds it", async () => {
-    const intent = await createIntent({ amount: "25", currency: "TUSD", asset: "TUSD" });
-    const sent = await pay(intent.id);
-    expect(sent).toMatchObject({ asset: "TUSD", amount: "25", from: TOKEN_HOLDER });
-    expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
-      asset: "TUSD",
-      amount_confirmed: "25.000000",
-      late: false,
-    });
-  });
+  it(
+    "pays an ERC-20 intent in its token, from an Anvil account that holds it",
+    async () => {
+      const intent = await createIntent({ amount: "25", currency: "TUSD", asset: "TUSD" });
+      const sent = await pay(intent.id);
+      expect(sent).toMatchObject({ asset: "TUSD", amount: "25", from: TOKEN_HOLDER });
+      expect(await waitForStatus(intent.id, "confirmed")).toMatchObject({
+        asset: "TUSD",
+        amount_confirmed: "25.000000",
+        late: false,
+      });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("refuses, with a clear message, to pay what is not due any more", async () => {
-    const intent = await createIntent({ amount: "0.01", currency: "ETH", asset: "ETH" });
-    await pay(intent.id);
-    await waitForStatus(intent.id, "confirmed");
-    const again = await runPnpm(["paygate", "pay", intent.id], environment.env);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`${intent.id} has received 0.01 of 0.01 ETH: nothing is due`);
-  });
+  it(
+    "refuses, with a clear message, to pay what is not due any more",
+    async () => {
+      const intent = await createIntent({ amount: "0.01", currency: "ETH", asset: "ETH" });
+      await pay(intent.id);
+      await waitForStatus(intent.id, "confirmed");
+      const again = await runPnpm(["paygate", "pay", intent.id], environment.env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(
+        `${intent.id} has received ${eth("0.01")} of ${eth("0.01")} ETH: nothing is due (pass --amount to pay more)`,
+      );
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("--late moves Anvil's clock past the expiry: the payment is late and the intent confirms late", async () => {
-    const intent = await createIntent({ amount: "0.3", currency: "ETH", asset: "ETH", expires_in: 60 });
-    const sent = await pay(intent.id, "--late");
-    expect(Date.parse(sent.chain_time as string)).toBeGreaterThan(Date.parse(intent.expires_at));
-    const confirmed = await waitForStatus(intent.id, "confirmed");
-    expect(confirmed).toMatchObject({ late: true, amount_confirmed: "0.3" });
-    const events = await api<{ data: { type: string }[] }>("GET", `/v1/events?payment_intent=${intent.id}`);
-    expect(events.data.map((event) => event.type)).toContain("payment.expired");
-  });
+  it(
+    "--late moves Anvil's clock past the expiry: the payment is late and the intent confirms late",
+    async () => {
+      const intent = await createIntent({ amount: "0.3", currency: "ETH", asset: "ETH", expires_in: 60 });
+      const sent = await pay(intent.id, "--late");
+      expect(Date.parse(sent.chain_time as string)).toBeGreaterThan(Date.parse(intent.expires_at));
+      const confirmed = await waitForStatus(intent.id, "confirmed");
+      expect(confirmed).toMatchObject({ late: true, amount_confirmed: eth("0.3") });
+      // the watcher judged it by its block's time, past the expiry: late, confirmed at the old quote
+      expect(confirmed.quote.rate).toBe(intent.quote.rate);
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });

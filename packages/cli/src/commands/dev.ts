@@ -1,12 +1,5 @@
 import { type RunningApi, startApi } from "@paygate/api";
-import {
-  type Config,
-  connectDatabase,
-  createLogger,
-  type Db,
-  migrateToLatest,
-  redactUrl,
-} from "@paygate/shared";
+import { type Config, connectDatabase, createLogger, type Db, migrateToLatest } from "@paygate/shared";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
 import { loadDevtools } from "../devtools.ts";
@@ -43,7 +36,12 @@ export function registerDev(program: Command): void {
       2,
     )
     .option("--bitcoin", "also run bitcoin-regtest on a SIMULATED Bitcoin node (the tests' simulator)", false)
-    .option("--bitcoin-block-time <seconds>", "seconds between simulated Bitcoin blocks", integerOption, 10)
+    .option(
+      "--bitcoin-block-time <seconds>",
+      "seconds a payment waits in the simulated mempool before a block confirms it",
+      integerOption,
+      10,
+    )
     .action(async (options: DevOptions) => {
       const devtools = await loadDevtools("dev");
       const {
@@ -159,7 +157,7 @@ export function registerDev(program: Command): void {
             receiverUrl: receiver.url,
             merchant,
             ...(bitcoin
-              ? { bitcoin: { rpcUrl: redactUrl(bitcoin.rpcUrl), blockTime: options.bitcoinBlockTime } }
+              ? { bitcoin: { rpcUrl: bitcoin.displayUrl, blockTime: options.bitcoinBlockTime } }
               : {}),
           }),
         );

@@ -5,12 +5,16 @@ import type { AddressInfo } from "node:net";
 // dev-only package imports it, never a runtime package.
 import { type BitcoinSim, startBitcoinSim } from "../../../../test/bitcoin-sim/index.ts";
 
+const MINER_TICK_MS = 250;
+
 /** The chain `paygate dev --bitcoin` serves from the simulator. */
 export const DEV_BITCOIN_CHAIN = "bitcoin-regtest";
 
 export interface DevBitcoin {
   /** Bitcoin Core JSON-RPC of the simulator, credentials included: the gateway's `RPC_URL_BITCOIN_REGTEST`. */
   rpcUrl: string;
+  /** The same without credentials, to show. */
+  displayUrl: string;
   /** Where `paygate pay` asks the simulator's wallet to pay (see `payFromSimulator`). */
   control: SimulatorControl;
   tipHeight(): number;
@@ -32,13 +36,23 @@ export interface SimulatorPayment {
 }
 
 /**
- * A simulated Bitcoin regtest node (in this process) with a funded wallet, mining a block every `blockTime`
- * seconds so that a payment shows in the mempool first, then confirms. A small HTTP control endpoint on
+ * A simulated Bitcoin regtest node (in this process) with a funded wallet, mining a block `blockTime` seconds
+ * after a transaction enters its mempool, so that a payment shows in the mempool first, then confirms. A small HTTP control endpoint on
  * 127.0.0.1, guarded by a random token, lets `paygate pay` spend from the simulator's wallet.
  */
 export async function startDevBitcoin(options: { blockTime: number }): Promise<DevBitcoin> {
   const sim = await startBitcoinSim();
-  const miner = setInterval(() => sim.mine(1), options.blockTime * 1000);
+  // Mines once a transaction has waited `blockTime` seconds, so each payment shows in the mempool (pending)
+  // for that long before it confirms, whenever it is sent.
+  let waitingSince: number | undefined;
+  const miner = setInterval(() => {
+    if (sim.mempool().length === 0) waitingSince = undefined;
+    else if (waitingSince === undefined) waitingSince = Date.now();
+    else if (Date.now() - waitingSince >= options.blockTime * 1000) {
+      sim.mine(1);
+      waitingSince = undefined;
+    }
+  }, MINER_TICK_MS);
   const token = randomBytes(24).toString("base64url");
   const control = await startControl(sim, token);
   const rpcUrl = new URL(sim.rpc.url);
@@ -46,6 +60,7 @@ export async function startDevBitcoin(options: { blockTime: number }): Promise<D
   rpcUrl.password = sim.rpc.password;
   return {
     rpcUrl: rpcUrl.toString(),
+    displayUrl: sim.rpc.url,
     control: { url: control.url, token },
     tipHeight: () => sim.tipHeight(),
     async stop() {

@@ -29,7 +29,7 @@ export function devBanner(facts: BannerFacts): string {
     ...(facts.bitcoin
       ? [
           `  Bitcoin         ${facts.bitcoin.rpcUrl}   SIMULATED bitcoin-regtest (not a real node), ` +
-            `a block every ${facts.bitcoin.blockTime} s`,
+            `a block ${facts.bitcoin.blockTime} s after a payment`,
         ]
       : []),
     `  Watcher         ${facts.watcherUrl}/metrics`,
