@@ -12,9 +12,13 @@ export const FORCED_EXIT_CODE = 130;
 export type SignalVerdict = "shutdown" | "echo" | "force";
 
 /** Pure: what a stop signal received at `now` means, given when the first one arrived (undefined: none yet). */
-export function judgeSignal(firstAt: number | undefined, now: number): SignalVerdict {
+export function judgeSignal(
+  firstAt: number | undefined,
+  now: number,
+  echoWindowMs = ECHO_WINDOW_MS,
+): SignalVerdict {
   if (firstAt === undefined) return "shutdown";
-  return now - firstAt < ECHO_WINDOW_MS ? "echo" : "force";
+  return now - firstAt < echoWindowMs ? "echo" : "force";
 }
 
 /**
@@ -22,12 +26,12 @@ export function judgeSignal(firstAt: number | undefined, now: number): SignalVer
  * process: with no listener left, a relayed second SIGINT would take Node's default action and kill the process
  * halfway through its graceful stop. A repeated request (see `judgeSignal`) exits at once with code 130.
  */
-export function shutdownSignal(): Promise<NodeJS.Signals> {
+export function shutdownSignal(options: { echoWindowMs?: number } = {}): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let firstAt: number | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
       const now = Date.now();
-      const verdict = judgeSignal(firstAt, now);
+      const verdict = judgeSignal(firstAt, now, options.echoWindowMs);
       if (verdict === "shutdown") {
         firstAt = now;
         resolve(signal);
