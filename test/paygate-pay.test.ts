@@ -230,3 +230,21 @@ describe("pnpm paygate pay", () => {
     CLI_TEST_TIMEOUT_MS,
   );
 });
+
+describe("pnpm paygate pay without a dev session", () => {
+  it(
+    "says where the API key comes from when it has none",
+    async () => {
+      const port = String(await freePort());
+      const run = await runPnpm(["paygate", "pay", "pi_01J0000000000000000000000"], {
+        ...environment.env,
+        PORT: port,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `no API key: pass --api-key or set PAYGATE_API_KEY (no running \`paygate dev\` on port ${port}`,
+      );
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
+});

@@ -3,6 +3,18 @@ import { loadConfigOrExit } from "../context.ts";
 import { loadDevtools } from "../devtools.ts";
 import { printRecord } from "../output.ts";
 
+/** `pay` reads the intent as its merchant, so it needs the merchant's key from somewhere. */
+export class MissingApiKeyError extends Error {
+  override name = "MissingApiKeyError";
+  readonly code = "api_key_missing";
+  constructor(port: number) {
+    super(
+      "no API key: pass --api-key or set PAYGATE_API_KEY (no running `paygate dev` on port " +
+        `${port} to take it from)`,
+    );
+  }
+}
+
 interface PayOptions {
   amount?: string;
   late: boolean;
@@ -36,12 +48,7 @@ export function registerPay(program: Command): void {
       const config = loadConfigOrExit({ PAYGATE_ENV: "development", ...process.env });
       const session = await readDevSession(devSessionPath(config.port));
       const apiKey = options.apiKey ?? process.env.PAYGATE_API_KEY ?? session?.apiKey;
-      if (!apiKey) {
-        throw new Error(
-          "no API key: pass --api-key or set PAYGATE_API_KEY (none found from a running `paygate dev` on " +
-            `port ${config.port})`,
-        );
-      }
+      if (!apiKey) throw new MissingApiKeyError(config.port);
       const anvil = config.chains.find((chain) => chain.id === "anvil");
       const sent = await payIntent({
         intentId,
