@@ -16,6 +16,7 @@ COPY packages/watcher/package.json packages/watcher/
 COPY packages/dispatcher/package.json packages/dispatcher/
 COPY packages/cli/package.json packages/cli/
 COPY packages/testkit/package.json packages/testkit/
+COPY packages/devtools/package.json packages/devtools/
 COPY test/package.json test/
 
 # CI's install, lint and typecheck, then the build: an image is only ever built from code that passes them.

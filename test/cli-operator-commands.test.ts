@@ -27,6 +27,9 @@ function paygate(...args: string[]): Promise<Run> {
 
 const ANVIL_XPRV =
   "xprv9yeny6n2dNUokQFykGoZU6BDLeKbEBUoBeCFe2VF6MXdrHrprMYRc4tddncDRxrJCy7GtPDk68zRcgWtGFveqdCV5NyhZwVgMoZVbTm78vx";
+/** BIP84 m/84'/0'/0' of "abandon ... about" (mainnet, P2WPKH). */
+const BIP84_ZPUB =
+  "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
 const VPUB =
   "vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc";
 
@@ -134,6 +137,56 @@ describe("paygate operator commands", () => {
       next_index: 0,
       next_address: "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl",
     });
+  });
+
+  it("wallets set echoes the key as given (a zpub stays a zpub, a vpub a vpub), the stored form beside it", async () => {
+    for (const [key, stored] of [
+      [BIP84_ZPUB, /^xpub/],
+      [VPUB, /^tpub/],
+    ] as const) {
+      const run = await paygate(
+        "wallets",
+        "set",
+        "--merchant",
+        merchantId,
+        "--family",
+        "bitcoin",
+        "--xpub",
+        key,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^xpub\\s+${key}$`, "m"));
+      expect(run.stdout).toMatch(/^xpub_as_stored\s+[xt]pub\S+$/m);
+      const json = await paygate(
+        "wallets",
+        "set",
+        "--merchant",
+        merchantId,
+        "--family",
+        "bitcoin",
+        "--xpub",
+        key,
+        "--json",
+      );
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        xpub: key,
+        xpub_as_stored: expect.stringMatching(stored),
+      });
+    }
+    // a key already in its stored form is shown once
+    const evm = await paygate(
+      "wallets",
+      "set",
+      "--merchant",
+      merchantId,
+      "--family",
+      "evm",
+      "--xpub",
+      ANVIL_ACCOUNT_XPUB,
+      "--json",
+    );
+    expect(JSON.parse(evm.stdout)).toMatchObject({ xpub: ANVIL_ACCOUNT_XPUB });
+    expect(JSON.parse(evm.stdout)).not.toHaveProperty("xpub_as_stored");
   });
 
   it("wallets set refuses private and malformed keys with a clear message, writing nothing", async () => {

@@ -267,5 +267,7 @@ describe("Dockerfile", () => {
     for (const dir of [...packages, "test"]) {
       expect(dockerfile, dir).toContain(`COPY ${dir}/package.json ${dir}/`);
     }
+    // the dev tools never reach the image: paygate dev, demo and pay say they are not installed
+    expect(runtime).not.toContain("packages/devtools");
   });
 });

@@ -8,6 +8,7 @@ import { registerEvents } from "./commands/events.ts";
 import { registerKeys } from "./commands/keys.ts";
 import { registerMerchants } from "./commands/merchants.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerPay } from "./commands/pay.ts";
 import { registerPayments } from "./commands/payments.ts";
 import { registerRescan } from "./commands/rescan.ts";
 import { registerWallets } from "./commands/wallets.ts";
@@ -21,6 +22,7 @@ const program = new Command("paygate")
 
 registerDev(program);
 registerDemo(program);
+registerPay(program);
 registerMigrate(program);
 registerMerchants(program);
 registerKeys(program);

@@ -2,11 +2,7 @@ import { type RunningApi, startApi } from "@paygate/api";
 import { type Config, connectDatabase, createLogger, type Db, migrateToLatest } from "@paygate/shared";
 import type { Command } from "commander";
 import { loadConfigOrExit } from "../context.ts";
-import { BackingServiceError, ensureDatabase, ensureRedis } from "../dev/backing-services.ts";
-import { devBanner } from "../dev/banner.ts";
-import { startDemoReceiver } from "../dev/demo-receiver.ts";
-import { devSessionPath, removeDevSession, writeDevSession } from "../dev/dev-session.ts";
-import { PortInUseError } from "../dev/port-in-use-error.ts";
+import { loadDevtools } from "../devtools.ts";
 import { startDispatcherService } from "../services/dispatcher-service.ts";
 import { shutdownSignal } from "../services/shutdown-signal.ts";
 import { startWatcherService } from "../services/watcher-service.ts";
@@ -16,9 +12,9 @@ interface DevOptions {
   anvilPort: number;
   receiverPort: number;
   blockTime: number;
+  bitcoin: boolean;
+  bitcoinBlockTime: number;
 }
-
-const ANVIL_CHAIN_ID = 31337;
 
 /**
  * `paygate dev`: the whole gateway on one machine against a fresh Anvil chain, until Ctrl-C or SIGTERM. Whatever
@@ -27,7 +23,10 @@ const ANVIL_CHAIN_ID = 31337;
 export function registerDev(program: Command): void {
   program
     .command("dev")
-    .description("run Anvil, the API, the watcher and the dispatcher with a demo merchant, until Ctrl-C")
+    .description(
+      "run Anvil (and with --bitcoin a simulated Bitcoin regtest node), the API, the watcher and the dispatcher " +
+        "with a demo merchant, until Ctrl-C",
+    )
     .option("--anvil-port <port>", "Anvil's port (the anvil chain's RPC URL follows it)", integerOption, 8545)
     .option("--receiver-port <port>", "the demo webhook receiver's port", integerOption, 3004)
     .option(
@@ -36,13 +35,41 @@ export function registerDev(program: Command): void {
       integerOption,
       2,
     )
+    .option("--bitcoin", "also run bitcoin-regtest on a SIMULATED Bitcoin node (the tests' simulator)", false)
+    .option(
+      "--bitcoin-block-time <seconds>",
+      "seconds a payment waits in the simulated mempool before a block confirms it",
+      integerOption,
+      10,
+    )
     .action(async (options: DevOptions) => {
+      const devtools = await loadDevtools("dev");
+      const {
+        ANVIL_CHAIN_ID,
+        DEV_BITCOIN_CHAIN,
+        devBanner,
+        devSessionPath,
+        ensureDatabase,
+        ensureRedis,
+        forgetDevChain,
+        removeDevSession,
+        seedDemoMerchant,
+        startDemoReceiver,
+        startDevAnvil,
+        startDevBitcoin,
+        writeDevSession,
+      } = devtools;
       const rpcUrl = `http://127.0.0.1:${options.anvilPort}`;
-      // dev's own chain wins over any RPC_URL_ANVIL; a quote in USD works without a rates provider
+      // the simulator starts before the configuration is read: its RPC URL is part of it
+      const bitcoin = options.bitcoin
+        ? await startDevBitcoin({ blockTime: Math.max(options.bitcoinBlockTime, 1) })
+        : undefined;
+      // dev's own chains win over any RPC_URL_ANVIL; a quote in USD works without a rates provider
       const config = loadConfigOrExit({
         PAYGATE_ENV: "development",
         ...process.env,
         RPC_URL_ANVIL: rpcUrl,
+        ...(bitcoin ? { RPC_URL_BITCOIN_REGTEST: bitcoin.rpcUrl, ESPLORA_URL_BITCOIN_REGTEST: "" } : {}),
         RATES_FIXED: process.env.RATES_FIXED || "ETH:USD=3000,BTC:USD=60000",
       });
       if (config.env === "production") {
@@ -58,12 +85,15 @@ export function registerDev(program: Command): void {
           await stop().catch((error: unknown) => logger.error({ err: error }, "shutdown step failed"));
         }
       };
+      if (bitcoin) {
+        stops.push(() => bitcoin.stop());
+        logger.warn(
+          { chain: DEV_BITCOIN_CHAIN, blockTime: options.bitcoinBlockTime },
+          "bitcoin-regtest is a SIMULATION (the tests' in-process regtest simulator, not a Bitcoin node)",
+        );
+      }
       let done: Promise<unknown> | undefined;
       try {
-        // Anvil and the demo merchant come from dev-only packages, which a production install leaves out: loaded
-        // here so every other command still starts there.
-        const { startDevAnvil } = await import("../dev/dev-anvil.ts");
-        const { forgetDevChain, seedDemoMerchant } = await import("../dev/demo-merchant.ts");
         const { created } = await ensureDatabase(config.databaseUrl);
         if (created) logger.info("created the database");
         await ensureRedis(config.redisUrl);
@@ -79,7 +109,8 @@ export function registerDev(program: Command): void {
         stops.push(() => db.destroy());
         const applied = await migrateToLatest(db);
         if (applied.length > 0) logger.info({ applied }, "migrated");
-        await forgetDevChain(db);
+        await forgetDevChain(db, "anvil");
+        if (bitcoin) await forgetDevChain(db, DEV_BITCOIN_CHAIN);
 
         const receiverLogger = logger.child({ name: "receiver" });
         const receiver = await startDemoReceiver({
@@ -90,7 +121,7 @@ export function registerDev(program: Command): void {
               : receiverLogger.warn({ reason: received.reason }, "refused: the signature did not verify"),
         });
         stops.push(() => receiver.close());
-        const merchant = await seedDemoMerchant(db, config, receiver.url);
+        const merchant = await seedDemoMerchant(db, config, receiver.url, { bitcoin: bitcoin !== undefined });
         receiver.setSecret(merchant.webhookSecret);
 
         const api: RunningApi = await startApi(config, { logger: logger.child({ name: "api" }) });
@@ -111,6 +142,7 @@ export function registerDev(program: Command): void {
           rpcUrl,
           chainId: ANVIL_CHAIN_ID,
           merchantId: merchant.merchantId,
+          ...(bitcoin ? { bitcoinSimulator: bitcoin.control } : {}),
         });
         stops.push(() => removeDevSession(session));
         process.stdout.write(
@@ -125,11 +157,14 @@ export function registerDev(program: Command): void {
             dispatcherUrl: dispatcher.ops.url,
             receiverUrl: receiver.url,
             merchant,
+            ...(bitcoin
+              ? { bitcoin: { rpcUrl: bitcoin.displayUrl, blockTime: options.bitcoinBlockTime } }
+              : {}),
           }),
         );
       } catch (error) {
         await stopAll();
-        fail(config, error);
+        fail(config, error, devtools);
       }
 
       const outcome = await Promise.race([
@@ -148,15 +183,18 @@ export function registerDev(program: Command): void {
     });
 }
 
-function fail(config: Config, error: unknown): never {
+function fail(
+  config: Config,
+  error: unknown,
+  { BackingServiceError, PortInUseError }: typeof import("@paygate/devtools"),
+): never {
   const known = error instanceof BackingServiceError || error instanceof PortInUseError;
   const inUse = /EADDRINUSE/.test(String(error));
   const message = known
     ? (error as Error).message
     : inUse
       ? `${(error as Error).message}: another \`paygate dev\` or service is running (ports: PORT=${config.port}, ` +
-        `API_OPS_PORT=${config.opsPorts.api}, WATCHER_PORT=${config.opsPorts.watcher}, ` +
-        `DISPATCHER_PORT=${config.opsPorts.dispatcher}, --receiver-port)`
+        `WATCHER_PORT=${config.opsPorts.watcher}, DISPATCHER_PORT=${config.opsPorts.dispatcher}, --receiver-port)`
       : error instanceof Error
         ? (error.stack ?? error.message)
         : String(error);

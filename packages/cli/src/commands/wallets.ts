@@ -76,6 +76,9 @@ export function registerWallets(program: Command): void {
         printRecord(
           {
             ...walletRecord(wallet),
+            // as the operator gave it (a zpub stays a zpub); the registry keeps the version-neutral form
+            xpub: options.xpub,
+            ...(wallet.xpub === options.xpub ? {} : { xpub_as_stored: wallet.xpub }),
             next_address: next?.address ?? null,
             next_address_chain: next?.chain ?? null,
           },

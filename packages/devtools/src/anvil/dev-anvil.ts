@@ -1,9 +1,15 @@
 import { createAnvilNode } from "@paygate/testkit";
-import { PortInUseError } from "./port-in-use-error.ts";
+
+/** Anvil's default chain id, which the `anvil` chain preset expects. */
+export const ANVIL_CHAIN_ID = 31337;
 
 export interface DevAnvil {
   rpcUrl: string;
   stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override name = "PortInUseError";
 }
 
 /**

@@ -1,9 +1,10 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SimulatorControl } from "../bitcoin/dev-bitcoin.ts";
 
 /**
- * What a running `paygate dev` tells `paygate demo`: where things listen and the demo key. One file per API port,
+ * What a running `paygate dev` tells `paygate demo` and `paygate pay`: where things listen and the demo key. One file per API port,
  * readable by this user only, removed on shutdown.
  */
 export interface DevSession {
@@ -13,6 +14,8 @@ export interface DevSession {
   rpcUrl: string;
   chainId: number;
   merchantId: string;
+  /** Set with `--bitcoin`: the simulated bitcoin-regtest chain's wallet, for `paygate pay`. */
+  bitcoinSimulator?: SimulatorControl;
 }
 
 export const devSessionPath = (apiPort: number) => join(tmpdir(), `paygate-dev-${apiPort}.json`);

@@ -1,5 +1,5 @@
 import type { Config } from "@paygate/shared";
-import type { DemoMerchant } from "./demo-merchant.ts";
+import type { DemoMerchant } from "../merchant/demo-merchant.ts";
 
 export interface BannerFacts {
   config: Config;
@@ -12,6 +12,8 @@ export interface BannerFacts {
   dispatcherUrl: string;
   receiverUrl: string;
   merchant: DemoMerchant;
+  /** With `--bitcoin`: the simulated regtest chain (its RPC URL without credentials). */
+  bitcoin?: { rpcUrl: string; blockTime: number };
 }
 
 /** What `paygate dev` prints on stdout once everything runs: the demo key and secret are its point. */
@@ -25,6 +27,12 @@ export function devBanner(facts: BannerFacts): string {
     "",
     `  API             ${apiUrl}   (docs ${apiUrl}/docs, ${apiUrl}/healthz; ops ${facts.apiOpsUrl}/metrics)`,
     `  Anvil           ${facts.rpcUrl}   chain id ${facts.chainId}, ${mining}`,
+    ...(facts.bitcoin
+      ? [
+          `  Bitcoin         ${facts.bitcoin.rpcUrl}   SIMULATED bitcoin-regtest (not a real node), ` +
+            `a block ${facts.bitcoin.blockTime} s after a payment`,
+        ]
+      : []),
     `  Watcher         ${facts.watcherUrl}/metrics`,
     `  Dispatcher      ${facts.dispatcherUrl}/metrics`,
     `  Demo receiver   ${facts.receiverUrl}   (verifies every signature; see the logs)`,
@@ -41,8 +49,20 @@ export function devBanner(facts: BannerFacts): string {
     "    -H 'Content-Type: application/json' \\",
     `    -d '${body}'`,
     "",
-    "Pay its address from any Anvil account (the mnemonic is Anvil's default), or run `pnpm demo` in another",
-    "terminal: it creates an intent, pays it and prints the webhooks. Ctrl-C stops everything.",
+    "Pay it from a funded Anvil account (in full; --amount for a partial payment or an overpayment, --late to",
+    "pay after its expiry):",
+    "",
+    `  ${facts.config.port === 3000 ? "" : `PORT=${facts.config.port} `}pnpm paygate pay <intent id> [--amount DECIMAL] [--late]`,
+    "",
+    ...(facts.bitcoin
+      ? [
+          'For Bitcoin, create it with "currency":"BTC","asset":"BTC","chain":"bitcoin-regtest": `pay`',
+          "spends from the simulator's wallet; it shows pending from the mempool, confirmed at the next block.",
+          "",
+        ]
+      : []),
+    "Or run `pnpm demo` in another terminal: it creates an intent, pays it and prints the webhooks.",
+    "Ctrl-C stops everything.",
     "",
     "",
   ].join("\n");

@@ -1,3 +1,0 @@
-export class PortInUseError extends Error {
-  override name = "PortInUseError";
-}
