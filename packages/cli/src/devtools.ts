@@ -19,6 +19,8 @@ export function isMissingPackage(error: unknown, specifier: string): boolean {
 /** Loaded on demand: the runtime commands never pay for it, and the production image never has it. */
 export async function loadDevtools(command: string): Promise<typeof import("@paygate/devtools")> {
   try {
+    // TypeScript from the checkout: its loader first (see @paygate/devtools/register.mjs)
+    await import("@paygate/devtools/register");
     return await import("@paygate/devtools");
   } catch (error) {
     if (isMissingPackage(error, "@paygate/devtools")) throw new DevtoolsMissingError(command);

@@ -1,4 +1,4 @@
-import { createAnvilNode } from "@paygate/testkit";
+import { createAnvilNode } from "@paygate/testkit/anvil";
 
 /** Anvil's default chain id, which the `anvil` chain preset expects. */
 export const ANVIL_CHAIN_ID = 31337;

@@ -1,4 +1,4 @@
-import { ANVIL_FUNDED_ACCOUNTS, ANVIL_MNEMONIC } from "@paygate/testkit";
+import { ANVIL_FUNDED_ACCOUNTS, ANVIL_MNEMONIC } from "@paygate/testkit/anvil";
 import {
   type Address,
   createPublicClient,

@@ -8,7 +8,7 @@ import {
   setWallet,
   webhookUrlPolicy,
 } from "@paygate/shared";
-import { ANVIL_ACCOUNT_XPUB } from "@paygate/testkit";
+import { ANVIL_ACCOUNT_XPUB } from "@paygate/testkit/anvil";
 
 export const DEMO_MERCHANT_NAME = "Demo shop (paygate dev)";
 /** Marks the endpoints `paygate dev` registers for its own receiver, so a later run replaces only those. */

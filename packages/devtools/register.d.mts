@@ -1,0 +1,2 @@
+// Side effects only: registers the TypeScript loader.
+export {};
