@@ -10,6 +10,7 @@ import { registerMerchants } from "./commands/merchants.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerPayments } from "./commands/payments.ts";
 import { registerRescan } from "./commands/rescan.ts";
+import { registerSweep } from "./commands/sweep.ts";
 import { registerWallets } from "./commands/wallets.ts";
 import { registerWatcher } from "./commands/watcher.ts";
 
@@ -32,6 +33,7 @@ registerPayments(program);
 registerEvents(program);
 registerWatcher(program);
 registerRescan(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`paygate: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,6 +1,14 @@
 export { ANVIL_ACCOUNT_XPUB } from "./anvil-account.ts";
 export { deriveBitcoinAddress, deriveEvmAddress, deriveScriptPubKey } from "./derive.ts";
 export {
+  DESCRIPTOR_GAP,
+  descriptorChecksum,
+  hasValidChecksum,
+  type ReceiveDescriptor,
+  receiveDescriptor,
+  withChecksum,
+} from "./descriptor.ts";
+export {
   type BitcoinScriptType,
   parseWalletKey,
   type WalletFamily,
