@@ -7,6 +7,7 @@ export * from "./plan/create-plan.ts";
 export * from "./plan/deposit-addresses.ts";
 export * from "./plan/derivation-path.ts";
 export * from "./plan/gas.ts";
+export * from "./plan/read-chain.ts";
 export * from "./send/record-sweep.ts";
 export * from "./send/send-bundle.ts";
 export * from "./sweeper/sweeper.ts";
