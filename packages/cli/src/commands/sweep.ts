@@ -37,7 +37,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function evmChain(config: Config, id: string): Chain {
   const chain = config.chains.find((candidate) => candidate.id === id);
-  if (!chain || chain.family !== "evm") throw new InvalidArgumentError(`no EVM chain '${id}' is configured`);
+  if (chain?.family !== "evm") throw new InvalidArgumentError(`no EVM chain '${id}' is configured`);
   return chain;
 }
 
@@ -204,8 +204,14 @@ export function registerSweep(program: Command): void {
           : undefined;
         const bundle = await signBundle(plan, { keys, sponsor, sponsorPath: options.sponsorPath });
         writeFileSync(options.out, `${JSON.stringify(bundle, null, 2)}\n`, { mode: 0o644 });
+        // the plan's gas limits and fee caps are signed as they are: say what they allow the sponsor to spend
         process.stdout.write(
-          `signed ${bundle.transactions.length} transaction(s) for ${plan.addresses.length} address(es) on ${plan.chain.id}; bundle written to ${options.out}\n`,
+          [
+            `signed ${bundle.transactions.length} transaction(s) for ${plan.addresses.length} address(es) on ${plan.chain.id} (chain id ${plan.chain.chain_id}) to treasury ${plan.treasury}`,
+            `fees at most ${formatBaseUnits(BigInt(plan.estimate.max_fee), 18)} (gas ${plan.estimate.gas} at ${plan.fees.max_fee_per_gas} wei/gas)`,
+            `bundle written to ${options.out}`,
+            "",
+          ].join("\n"),
         );
       },
     );
