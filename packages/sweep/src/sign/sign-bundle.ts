@@ -2,7 +2,6 @@ import {
   type Address,
   encodeFunctionData,
   getAddress,
-  type Hex,
   keccak256,
   type LocalAccount,
   parseAbi,
