@@ -11,6 +11,7 @@ export type SweepErrorCode =
   | "chain_id_mismatch"
   | "secret_file_readable"
   | "mnemonic_invalid"
+  | "key_invalid"
   | "sweeper_missing"
   | "deployment_proxy_missing"
   | "transaction_failed"

@@ -40,7 +40,7 @@ function accountOf(node: HDKey): LocalAccount {
 export function keyFileAccount(privateKey: string): LocalAccount {
   const hex = (privateKey.startsWith("0x") ? privateKey : `0x${privateKey}`) as Hex;
   if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) {
-    throw new SweepError("mnemonic_invalid", "the sponsor key file does not hold a 32-byte hex private key");
+    throw new SweepError("key_invalid", "the sponsor key file does not hold a 32-byte hex private key");
   }
   return privateKeyToAccount(hex);
 }
