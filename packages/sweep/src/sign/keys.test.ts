@@ -41,7 +41,7 @@ describe("merchantKeys", () => {
     expect(keyFileAccount(key).address).toBe("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     expect(keyFileAccount(`0x${key}`).address).toBe("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
     expect(() => keyFileAccount("not a key")).toThrowError(
-      expect.objectContaining({ code: "mnemonic_invalid" }),
+      expect.objectContaining({ code: "key_invalid" }),
     );
   });
 });
