@@ -15,6 +15,7 @@ COPY packages/api/package.json packages/api/
 COPY packages/watcher/package.json packages/watcher/
 COPY packages/dispatcher/package.json packages/dispatcher/
 COPY packages/cli/package.json packages/cli/
+COPY packages/sweep/package.json packages/sweep/
 COPY packages/testkit/package.json packages/testkit/
 COPY packages/devtools/package.json packages/devtools/
 COPY test/package.json test/

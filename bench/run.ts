@@ -2,6 +2,7 @@ import { benchApi } from "./api.ts";
 import { benchDetection } from "./detection.ts";
 import { benchDispatcher } from "./dispatcher.ts";
 import { type BenchmarkResult, machine, printTable, writeResult } from "./support/report.ts";
+import { benchSweep } from "./sweep.ts";
 import { benchWatcher } from "./watcher.ts";
 
 /** `pnpm bench` runs every benchmark in turn; `pnpm bench api watcher` only those named. */
@@ -10,6 +11,7 @@ const benchmarks: Record<string, () => Promise<BenchmarkResult>> = {
   watcher: benchWatcher,
   detection: benchDetection,
   dispatcher: benchDispatcher,
+  sweep: benchSweep,
 };
 
 const asked = process.argv.slice(2).filter((arg) => arg !== "--");

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import solc from "solc";
 
-const contracts = ["TestToken", "Forwarder"] as const;
+const contracts = ["TestToken", "Forwarder", "NoBoolToken"] as const;
 const here = new URL(".", import.meta.url);
 
 const input = {

@@ -11,6 +11,7 @@ import { registerMigrate } from "./commands/migrate.ts";
 import { registerPay } from "./commands/pay.ts";
 import { registerPayments } from "./commands/payments.ts";
 import { registerRescan } from "./commands/rescan.ts";
+import { registerSweep } from "./commands/sweep.ts";
 import { registerWallets } from "./commands/wallets.ts";
 import { registerWatcher } from "./commands/watcher.ts";
 
@@ -34,6 +35,7 @@ registerPayments(program);
 registerEvents(program);
 registerWatcher(program);
 registerRescan(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`paygate: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -6,7 +6,7 @@ import { ulid } from "ulid";
  * the previous one plus one, and `/pay/:id` is public (contract section 8). The time prefix keeps ids roughly
  * in creation order for indexes, but lists order by `created_at, id` (db/pagination.ts), not by id alone.
  */
-export type IdPrefix = "mer" | "key" | "wal" | "pi" | "pay" | "evt" | "we" | "whs" | "dlv" | "att";
+export type IdPrefix = "mer" | "key" | "wal" | "pi" | "pay" | "evt" | "we" | "whs" | "dlv" | "att" | "swp";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

@@ -21,6 +21,7 @@ export interface TestForwarder {
 }
 
 const tokenAbi = artifacts.TestToken.abi as Abi;
+const noBoolTokenAbi = artifacts.NoBoolToken.abi as Abi;
 const forwarderAbi = artifacts.Forwarder.abi as Abi;
 
 /** Deploys a mintable ERC-20 (6 decimals unless told) and waits until it is mined. */
@@ -51,6 +52,49 @@ export async function deployTestToken(
       (await anvil.publicClient.readContract({
         address,
         abi: tokenAbi,
+        functionName: "balanceOf",
+        args: [owner],
+      })) as bigint,
+  };
+}
+
+/**
+ * Deploys an ERC-20 whose `transfer` returns no bool (as USDT on Ethereum), 6 decimals, sent by `from`
+ * (default `accounts[0]`), and waits until it is mined.
+ */
+export async function deployNoBoolToken(anvil: TestAnvil, from: Sender = 0): Promise<TestToken> {
+  const account = sender(anvil, from);
+  const hash = await anvil.walletClient.deployContract({
+    abi: noBoolTokenAbi,
+    bytecode: artifacts.NoBoolToken.bytecode as Hex,
+    args: [6],
+    account,
+  });
+  const receipt = await anvil.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`Deployment ${hash} failed`);
+  const address = receipt.contractAddress;
+  return {
+    address,
+    decimals: 6,
+    mint: (to, amount) =>
+      anvil.walletClient.writeContract({
+        address,
+        abi: noBoolTokenAbi,
+        functionName: "mint",
+        args: [to, amount],
+      }),
+    transfer: (by, to, amount) =>
+      anvil.walletClient.writeContract({
+        address,
+        abi: noBoolTokenAbi,
+        functionName: "transfer",
+        args: [to, amount],
+        account: sender(anvil, by),
+      }),
+    balanceOf: async (owner) =>
+      (await anvil.publicClient.readContract({
+        address,
+        abi: noBoolTokenAbi,
         functionName: "balanceOf",
         args: [owner],
       })) as bigint,

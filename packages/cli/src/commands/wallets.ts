@@ -3,6 +3,8 @@ import {
   deriveDepositAddress,
   isChainEnabled,
   listWallets,
+  parseWalletKey,
+  receiveDescriptor,
   type ScriptType,
   setWallet,
   type Wallet,
@@ -104,5 +106,29 @@ export function registerWallets(program: Command): void {
     .action(async (options: { merchant: string }, command: Command) => {
       const rows = await withDatabase((db) => listWallets(db, options.merchant));
       printRecords(rows.map(walletRecord), command.optsWithGlobals());
+    });
+
+  wallets
+    .command("descriptor")
+    .description(
+      "print a Bitcoin wallet's receive descriptor (BIP380 checksum, range in use) for a watch-only import",
+    )
+    .requiredOption("--merchant <id>", "merchant id")
+    .addOption(new Option("--family <family>", "chain family").choices(["bitcoin"]).default("bitcoin"))
+    .action(async (options: { merchant: string }, command: Command) => {
+      const rows = await withDatabase((db) => listWallets(db, options.merchant));
+      const wallet = rows.find((row) => row.family === "bitcoin" && row.retired_at === null);
+      if (!wallet)
+        throw new InvalidArgumentError(`merchant ${options.merchant} has no active bitcoin wallet`);
+      const key = parseWalletKey(wallet.xpub, "bitcoin", wallet.script_type);
+      const { descriptor, range } = receiveDescriptor(key, wallet.next_index);
+      const output = command.optsWithGlobals();
+      if (output.json) {
+        // the shape Bitcoin Core's importdescriptors takes
+        const request = { desc: descriptor, range, timestamp: "now", active: true, internal: false };
+        process.stdout.write(`${JSON.stringify(request, null, 2)}\n`);
+        return;
+      }
+      printRecord({ descriptor, range: `${range[0]}-${range[1]}`, network: wallet.network }, output);
     });
 }

@@ -40,6 +40,7 @@ const chainOverrideSchema = z
       .optional(),
     max_block_range: z.number().int().min(1).optional(),
     internal_transfers: z.boolean().optional(),
+    eip7702: z.boolean().optional(),
   })
   .strict();
 
@@ -100,6 +101,7 @@ function applyOverride(id: string, preset: Chain | undefined, override: ChainOve
     bitcoinBackend: override.bitcoin_backend ?? base.bitcoinBackend,
     maxBlockRange: override.max_block_range ?? base.maxBlockRange,
     internalTransfers: override.internal_transfers ?? base.internalTransfers,
+    eip7702: override.eip7702 ?? base.eip7702,
   };
 }
 

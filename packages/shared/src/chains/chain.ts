@@ -38,6 +38,11 @@ export interface Chain {
   maxBlockRange: number;
   /** Detect native coin sent by contracts via call traces (needs debug_traceBlockByNumber). */
   internalTransfers: boolean;
+  /**
+   * The chain executes EIP-7702 (type-4) transactions, so `paygate sweep` can batch through delegated addresses;
+   * otherwise it tops up gas and transfers from each address. Absent means no.
+   */
+  eip7702?: boolean;
 }
 
 export function findAsset(chain: Chain, symbol: string): Asset | undefined {

@@ -34,6 +34,9 @@ function evm(
     rpcUrls,
     maxBlockRange: 1000,
     internalTransfers: false,
+    // every EVM preset has activated EIP-7702 (Ethereum Pectra, the OP Stack Isthmus, Arbitrum ArbOS 40,
+    // Polygon Bhilai, BSC Pascal); Anvil 1.7.1 runs Prague by default
+    eip7702: true,
   };
 }
 

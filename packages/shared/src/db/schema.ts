@@ -192,6 +192,22 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Date>;
 }
 
+export interface SweepsTable {
+  id: string;
+  merchant_id: string;
+  chain: string;
+  method: "eip7702" | "topup";
+  treasury: string;
+  plan_block: BaseUnits;
+  bundle_key: string;
+  tx_hashes: ColumnType<string[], string, string>;
+  /** Per address, per asset symbol: base units moved, as a decimal string. */
+  moved: ColumnType<Record<string, Record<string, string>>, string, string>;
+  status: "sent" | "incomplete";
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   api_keys: ApiKeysTable;
@@ -207,6 +223,7 @@ export interface Database {
   chain_cursors: ChainCursorsTable;
   chain_blocks: ChainBlocksTable;
   idempotency_keys: IdempotencyKeysTable;
+  sweeps: SweepsTable;
 }
 
 export type Merchant = Selectable<MerchantsTable>;
@@ -218,3 +235,4 @@ export type PaymentIntentUpdate = Updateable<PaymentIntentsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
+export type SweepRow = Selectable<SweepsTable>;

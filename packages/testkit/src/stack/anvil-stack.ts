@@ -21,7 +21,9 @@ import { type Gateway, startGateway } from "./gateway.ts";
  */
 export interface StackOptions {
   anvil?: StartAnvilOptions;
-  merchant?: { toleranceBps?: number; monitoringWindowS?: number };
+  merchant?: { toleranceBps?: number; monitoringWindowS?: number; evmXpub?: string };
+  /** More assets for the anvil chain (snake_case entries), deployed on the fresh node before the gateway starts. */
+  extraAssets?: (anvil: TestAnvil) => Promise<Record<string, unknown>[]>;
   /** Extra fields of the anvil entry in the chain file (snake_case, as operators write it). */
   chain?: Record<string, unknown>;
   /** The RPC URL(s) the gateway uses (default: Anvil's own; S14 puts a failing proxy in between). */
@@ -71,6 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const payer = privateKeyToAccount(generatePrivateKey());
   await anvil.testClient.setBalance({ address: payer.address, value: parseEther("10000") });
   await anvil.publicClient.waitForTransactionReceipt({ hash: await token.mint(payer.address, 10n ** 15n) });
+  const extraAssets = (await options.extraAssets?.(anvil)) ?? [];
 
   const gateway = await startGateway({
     chain: "anvil",
@@ -81,6 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         assets: [
           { symbol: "ETH", type: "native", decimals: 18 },
           { symbol: "TUSD", type: "erc20", decimals: 6, contract: token.address },
+          ...extraAssets,
         ],
         ...options.chain,
       },
