@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from "@paygate/shared";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { v1Routes } from "../routes/index.ts";
@@ -80,6 +81,40 @@ describe("/openapi.json", () => {
     expect(list.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(
       ["limit", "order_id", "starting_after", "status"].sort(),
     );
+  });
+});
+
+describe("the webhooks section", () => {
+  it("describes every event type's body, with `payment` only on events a payment causes", async () => {
+    const document = (await request("GET", "/openapi.json")).body;
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    const dataOf = (type: string) => {
+      const ref = document.webhooks[type].post.requestBody.content["application/json"].schema.$ref as string;
+      return document.components.schemas[ref.split("/").at(-1)!].properties.data;
+    };
+    for (const type of ["payment.pending", "payment.reverted"]) {
+      expect(dataOf(type).required.sort()).toEqual(["payment", "payment_intent", "sequence"]);
+    }
+    for (const type of ["payment.confirmed", "payment.underpaid", "payment.expired", "payment.canceled"]) {
+      expect(dataOf(type).required.sort()).toEqual(["payment_intent", "sequence"]);
+      expect(dataOf(type).properties.payment).toBeUndefined();
+      expect(dataOf(type).additionalProperties).toBe(false);
+    }
+    const headers = document.webhooks["payment.confirmed"].post.parameters.map(
+      (p: { name: string }) => p.name,
+    );
+    expect(headers.sort()).toEqual(["webhook-id", "webhook-signature", "webhook-timestamp"]);
+  });
+
+  it("gives ids examples with their own prefix", async () => {
+    const document = (await request("GET", "/openapi.json")).body;
+    const { schemas } = document.components;
+    expect(schemas.PaymentIntent.properties.id.example).toMatch(/^pi_/);
+    expect(schemas.Event.properties.id.example).toMatch(/^evt_/);
+    expect(schemas.WebhookEndpoint.properties.id.example).toMatch(/^we_/);
+    expect(schemas.DeliveryAttempt.properties.delivery.example).toMatch(/^dlv_/);
+    const eventPath = document.paths["/v1/events/{id}"].get.parameters[0];
+    expect(eventPath.schema.example).toMatch(/^evt_/);
   });
 });
 

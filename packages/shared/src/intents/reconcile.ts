@@ -3,10 +3,17 @@ import { type Chain, confirmationsOf } from "../chains/index.ts";
 import type { Db } from "../db/connect.ts";
 import type { EventRow, PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
-import { serializeEventBody } from "../events/index.ts";
+import { type EventBody, serializeEventBody } from "../events/index.ts";
 import { newId } from "../ids.ts";
-import { EVENT_BODY_MAX_PAYMENTS, type IntentObject, presentIntent, presentPayment } from "./present.ts";
-import { type Command, type Decision, decideIntent, type PaymentFacts } from "./state-machine.ts";
+import type { IntentObject } from "./intent-schema.ts";
+import { EVENT_BODY_MAX_PAYMENTS, presentIntent, presentPayment } from "./present.ts";
+import {
+  type Command,
+  type Decision,
+  decideIntent,
+  type EventType,
+  type PaymentFacts,
+} from "./state-machine.ts";
 
 /** What a chain backend saw of one transfer to an intent's address. */
 export interface PaymentObservation {
@@ -126,9 +133,14 @@ export async function reconcileIntent(
       const payment = payments.find((candidate) => candidate.id === decided.paymentId);
       const decimals = chain.assets.find((asset) => asset.symbol === intent.asset)!.decimals;
       const id = newId("evt");
-      const data: Record<string, unknown> = { payment_intent: intentObject };
-      if (payment) data.payment = presentPayment(payment, updated, decimals, presentation);
-      data.sequence = sequence;
+      // only an event caused by one payment carries it (contract section 4: `payment`?)
+      const data: EventBody<EventType>["data"] = payment
+        ? {
+            payment_intent: intentObject,
+            payment: presentPayment(payment, updated, decimals, presentation),
+            sequence,
+          }
+        : { payment_intent: intentObject, sequence };
       const row = await trx
         .insertInto("events")
         .values({
