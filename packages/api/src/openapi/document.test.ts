@@ -131,5 +131,8 @@ describe("/docs", () => {
         `<span class="method ${method}">${method!.toUpperCase()}</span> <code>${path}</code>`,
       );
     }
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      expect(answer.text).toContain(`<span class="method post">POST</span> <code>${type}</code>`);
+    }
   });
 });
