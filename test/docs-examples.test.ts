@@ -121,6 +121,15 @@ describe("the docs' JSON examples", () => {
     });
     expect(created.status).toBe(201);
     real.set("payment_intent", created.body);
+    // docs/api.md: a replay answers the first answer, marked by Idempotent-Replayed (a first answer is not)
+    expect(created.headers.get("Idempotent-Replayed")).toBeNull();
+    const replayed = await stack.request("POST", "/v1/payment-intents", {
+      body: { amount: "49.00", currency: "USD", asset: "ETH", chain: "anvil", order_id: "ord_1" },
+      headers: { "Idempotency-Key": "ord_1" },
+    });
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(replayed.text).toBe(created.text);
     const paid = created.body;
     await stack.pay(paid.address, paid.amount_due);
     await receivedEvent(paid.id, "payment.pending");
