@@ -15,6 +15,7 @@ interface Operation {
 interface Document {
   info: { title: string; version: string; description?: string };
   paths?: Record<string, Record<string, Operation> | undefined>;
+  webhooks?: Record<string, Record<string, Operation> | undefined>;
   components?: { schemas?: Record<string, unknown> };
 }
 
@@ -65,6 +66,11 @@ export function renderDocsPage(openapi: object): string {
   const sections = [...byTag.entries()]
     .map(([tag, operations]) => `<h2>${escapeHtml(tag)}</h2>${operations.join("\n")}`)
     .join("\n");
+  const webhooks = Object.entries(document.webhooks ?? {})
+    .flatMap(([type, item]) =>
+      Object.entries(item ?? {}).map(([method, operation]) => renderOperation(method, type, operation)),
+    )
+    .join("\n");
   const schemas = Object.entries(document.components?.schemas ?? {})
     .map(
       ([name, schema]) =>
@@ -85,6 +91,9 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;paddin
 <p>${escapeHtml(document.info.description ?? "")} The machine-readable document is at <a href="/openapi.json">/openapi.json</a>.</p>
 <p>Authenticate with <code>Authorization: Bearer sk_...</code>. Errors: <code>{"error":{"type","code","message","param"?}}</code>.</p>
 ${sections}
+<h2>Webhooks</h2>
+<p>What paygate POSTs to your endpoints, one entry per event type. Verify the raw body with a Standard Webhooks library before parsing it.</p>
+${webhooks}
 <h2>Schemas</h2>
 ${schemas}
 </body></html>`;

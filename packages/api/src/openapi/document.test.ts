@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from "@paygate/shared";
 import { type ApiRequest, apiClient, startTestApi, type TestApi } from "@paygate/testkit";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +84,40 @@ describe("/openapi.json", () => {
   });
 });
 
+describe("the webhooks section", () => {
+  it("describes every event type's body, with `payment` only on events a payment causes", async () => {
+    const document = (await request("GET", "/openapi.json")).body;
+    expect(Object.keys(document.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    const dataOf = (type: string) => {
+      const ref = document.webhooks[type].post.requestBody.content["application/json"].schema.$ref as string;
+      return document.components.schemas[ref.split("/").at(-1)!].properties.data;
+    };
+    for (const type of ["payment.pending", "payment.reverted"]) {
+      expect(dataOf(type).required.sort()).toEqual(["payment", "payment_intent", "sequence"]);
+    }
+    for (const type of ["payment.confirmed", "payment.underpaid", "payment.expired", "payment.canceled"]) {
+      expect(dataOf(type).required.sort()).toEqual(["payment_intent", "sequence"]);
+      expect(dataOf(type).properties.payment).toBeUndefined();
+      expect(dataOf(type).additionalProperties).toBe(false);
+    }
+    const headers = document.webhooks["payment.confirmed"].post.parameters.map(
+      (p: { name: string }) => p.name,
+    );
+    expect(headers.sort()).toEqual(["webhook-id", "webhook-signature", "webhook-timestamp"]);
+  });
+
+  it("gives ids examples with their own prefix", async () => {
+    const document = (await request("GET", "/openapi.json")).body;
+    const { schemas } = document.components;
+    expect(schemas.PaymentIntent.properties.id.example).toMatch(/^pi_/);
+    expect(schemas.Event.properties.id.example).toMatch(/^evt_/);
+    expect(schemas.WebhookEndpoint.properties.id.example).toMatch(/^we_/);
+    expect(schemas.DeliveryAttempt.properties.delivery.example).toMatch(/^dlv_/);
+    const eventPath = document.paths["/v1/events/{id}"].get.parameters[0];
+    expect(eventPath.schema.example).toMatch(/^evt_/);
+  });
+});
+
 describe("/docs", () => {
   it("renders a self-contained reference of every route", async () => {
     const answer = await request("GET", "/docs");
@@ -95,6 +130,9 @@ describe("/docs", () => {
       expect(answer.text).toContain(
         `<span class="method ${method}">${method!.toUpperCase()}</span> <code>${path}</code>`,
       );
+    }
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      expect(answer.text).toContain(`<span class="method post">POST</span> <code>${type}</code>`);
     }
   });
 });

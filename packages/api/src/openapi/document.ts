@@ -1,5 +1,12 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { API_VERSION, type CatalogueEntry, type ErrorCode, errorCatalogue } from "@paygate/shared";
+import {
+  API_VERSION,
+  type CatalogueEntry,
+  type ErrorCode,
+  EVENT_BODY_SCHEMAS,
+  EVENT_DATA_SCHEMAS,
+  errorCatalogue,
+} from "@paygate/shared";
 import { z } from "zod";
 import type { Route } from "../http/route.ts";
 import { errorSchema } from "../schemas/common.ts";
@@ -81,6 +88,8 @@ export function openApiDocument(
     });
   }
 
+  registerWebhooks(registry);
+
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
@@ -92,4 +101,49 @@ export function openApiDocument(
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
   });
+}
+
+/** Standard Webhooks headers (https://www.standardwebhooks.com), sent with every attempt. */
+const webhookHeaders = z.object({
+  "webhook-id": z.string().meta({
+    description: "The event id: the same across retries, endpoints and manual resends (dedupe on it)",
+    example: "evt_01JH8X4J9Q7ZQ3K5Z8V6T0M2AB",
+  }),
+  "webhook-timestamp": z
+    .string()
+    .meta({ description: "Unix seconds of this attempt", example: "1767225600" }),
+  "webhook-signature": z.string().meta({
+    description:
+      'Space-separated `v1,<base64 HMAC-SHA256(base64-decoded secret without "whsec_", "{webhook-id}.{webhook-timestamp}.{raw body}")>`, one per valid secret during a rotation',
+    example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+  }),
+});
+
+/** OpenAPI 3.1 `webhooks`: what each event type's request to the merchant's endpoint looks like. */
+function registerWebhooks(registry: OpenAPIRegistry): void {
+  registry.registerComponent("securitySchemes", "webhookSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description:
+      "Standard Webhooks signature with the endpoint's secret (`whsec_...`): verify the raw body with the `standardwebhooks` or `svix` library before parsing it",
+  });
+  for (const [type, schema] of Object.entries(EVENT_BODY_SCHEMAS)) {
+    registry.registerWebhook({
+      method: "post",
+      path: type,
+      operationId: `webhook_${type.replace(".", "_")}`,
+      summary: type,
+      description: EVENT_DATA_SCHEMAS[type as keyof typeof EVENT_DATA_SCHEMAS].description,
+      tags: ["Webhooks"],
+      security: [{ webhookSignature: [] }],
+      request: {
+        headers: webhookHeaders,
+        body: { required: true, content: { "application/json": { schema } } },
+      },
+      responses: {
+        200: { description: "Any 2xx within 15 s acknowledges the event; anything else is retried" },
+      },
+    });
+  }
 }

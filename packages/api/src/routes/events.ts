@@ -1,10 +1,12 @@
 import { getEvent, listEventDeliveries, listEvents, redeliverEvent } from "@paygate/shared";
 import { defineRoute } from "../http/route.ts";
-import { idParams, listOf, pageRequest } from "../schemas/common.ts";
+import { idParamsOf, listOf, pageRequest } from "../schemas/common.ts";
 import {
   deliveryAttemptSchema,
+  deliveryListQuery,
   eventListQuery,
   eventObjectSchema,
+  eventWithBodySchema,
   redeliverBody,
   redeliveryObjectSchema,
 } from "../schemas/webhooks.ts";
@@ -38,8 +40,10 @@ export const eventRoutes = [
     operationId: "getEvent",
     summary: "Retrieve an event",
     tag,
-    params: idParams,
-    success: { status: 200, description: "The event, as receivers get it", schema: eventObjectSchema },
+    params: idParamsOf("evt"),
+    description:
+      "The event's fields plus `object`, and `body`: the exact bytes receivers got, to check a signature against.",
+    success: { status: 200, description: "The event", schema: eventWithBodySchema },
     handle: ({ deps, merchantId, params }) => getEvent(deps.db, merchantId, params.id),
   }),
   defineRoute({
@@ -48,13 +52,15 @@ export const eventRoutes = [
     operationId: "listEventDeliveries",
     summary: "List every delivery attempt of an event",
     tag,
-    params: idParams,
+    params: idParamsOf("evt"),
+    query: deliveryListQuery,
     success: {
       status: 200,
       description: "Attempts, newest first",
       schema: listOf(deliveryAttemptSchema, "DeliveryAttemptList"),
     },
-    handle: ({ deps, merchantId, params }) => listEventDeliveries(deps.db, merchantId, params.id),
+    handle: ({ deps, merchantId, params, query }) =>
+      listEventDeliveries(deps.db, merchantId, params.id, pageRequest(query)),
   }),
   defineRoute({
     method: "post",
@@ -63,7 +69,7 @@ export const eventRoutes = [
     summary: "Resend an event",
     description: "The same event id and body, with a fresh timestamp and signature.",
     tag,
-    params: idParams,
+    params: idParamsOf("evt"),
     body: redeliverBody,
     success: { status: 202, description: "The deliveries queued", schema: redeliveryObjectSchema },
     handle: ({ deps, merchantId, params, body }) =>

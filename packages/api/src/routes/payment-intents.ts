@@ -2,7 +2,7 @@ import { reconcileIntent } from "@paygate/shared";
 import { defineRoute } from "../http/route.ts";
 import { createIntent } from "../intents/create-intent.ts";
 import { getIntent, listIntents } from "../intents/read-intents.ts";
-import { idParams, listOf, pageRequest } from "../schemas/common.ts";
+import { idParamsOf, listOf, pageRequest } from "../schemas/common.ts";
 import { createIntentBody, intentObjectSchema, listIntentsQuery } from "../schemas/intents.ts";
 
 const tag = "Payment intents";
@@ -52,7 +52,7 @@ export const paymentIntentRoutes = [
     operationId: "getPaymentIntent",
     summary: "Retrieve a payment intent",
     tag,
-    params: idParams,
+    params: idParamsOf("pi"),
     success: { status: 200, description: "The intent", schema: intentObjectSchema },
     handle: ({ deps, merchantId, params }) =>
       getIntent(
@@ -69,7 +69,7 @@ export const paymentIntentRoutes = [
     description:
       "Only an intent still `awaiting_payment` can be canceled; otherwise 409 `intent_not_cancelable`.",
     tag,
-    params: idParams,
+    params: idParamsOf("pi"),
     success: { status: 200, description: "The canceled intent", schema: intentObjectSchema },
     async handle({ deps, merchantId, params }) {
       // ownership first: another merchant's intent is "no such intent", exactly like a missing one

@@ -12,7 +12,7 @@ import {
 } from "@paygate/shared";
 import type { ApiDeps } from "../deps.ts";
 import { defineRoute } from "../http/route.ts";
-import { idParams, listOf, pageRequest } from "../schemas/common.ts";
+import { idParamsOf, listOf, pageRequest } from "../schemas/common.ts";
 import {
   createEndpointBody,
   deletedEndpointSchema,
@@ -64,7 +64,7 @@ export const webhookEndpointRoutes = [
     operationId: "getWebhookEndpoint",
     summary: "Retrieve a webhook endpoint",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
     handle: ({ deps, merchantId, params }) => getEndpoint(deps.db, merchantId, params.id),
   }),
@@ -75,7 +75,7 @@ export const webhookEndpointRoutes = [
     summary: "Update a webhook endpoint",
     description: "`enabled: true` re-enables an endpoint that was disabled after failing.",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     body: updateEndpointBody,
     success: { status: 200, description: "The endpoint", schema: endpointObjectSchema },
     handle: ({ deps, merchantId, params, body }) =>
@@ -87,7 +87,7 @@ export const webhookEndpointRoutes = [
     operationId: "deleteWebhookEndpoint",
     summary: "Delete a webhook endpoint",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     success: { status: 200, description: "Deleted", schema: deletedEndpointSchema },
     handle: ({ deps, merchantId, params }) => deleteEndpoint(deps.db, merchantId, params.id),
   }),
@@ -98,7 +98,7 @@ export const webhookEndpointRoutes = [
     summary: "Rotate an endpoint's signing secret",
     description: "The new secret is returned; the old one keeps signing beside it for 24 hours.",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     success: {
       status: 200,
       description: "The endpoint and its new secret",
@@ -112,7 +112,7 @@ export const webhookEndpointRoutes = [
     operationId: "testWebhookEndpoint",
     summary: "Send a webhook.test event to the endpoint",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     success: { status: 202, description: "The test event, queued for delivery", schema: eventObjectSchema },
     handle: ({ deps, merchantId, params }) => sendTestEvent(deps.db, merchantId, params.id),
   }),
@@ -122,7 +122,7 @@ export const webhookEndpointRoutes = [
     operationId: "recoverWebhookEndpoint",
     summary: "Resend every delivery that never succeeded in a time window",
     tag,
-    params: idParams,
+    params: idParamsOf("we"),
     body: recoverBody,
     success: { status: 202, description: "How many deliveries were queued", schema: recoveryObjectSchema },
     handle: ({ deps, merchantId, params, body }) =>

@@ -13,13 +13,20 @@ export function text(max: number) {
     );
 }
 
-export const objectId = text(64)
-  .min(1)
-  .meta({ description: "Object id", example: "pi_01JH8X4J9Q7ZQ3K5Z8V6T0M2AB" });
+export const objectId = text(64).min(1).meta({ description: "Object id" });
 
-export const idParams = z.strictObject({ id: objectId });
+/** An id of one kind of object, documented with its prefix (`pi_`, `evt_`, `we_`...). */
+export function idOf(prefix: string) {
+  return text(64)
+    .min(1)
+    .meta({ description: `Object id (\`${prefix}_...\`)`, example: `${prefix}_01JH8X4J9Q7ZQ3K5Z8V6T0M2AB` });
+}
 
-export const timestamp = z.iso.datetime({ offset: true }).meta({ example: "2026-01-15T10:30:00.000Z" });
+export function idParamsOf(prefix: string) {
+  return z.strictObject({ id: idOf(prefix) });
+}
+
+export { isoTimestamp as timestamp } from "@paygate/shared";
 
 /** Lists (contract section 3): `?limit=1..100 (20)&starting_after=ID`, newest first. */
 export const pageQuery = {

@@ -1,5 +1,6 @@
+import { intentStatusSchema } from "@paygate/shared";
 import { z } from "zod";
-import { objectId, pageQuery, text, timestamp } from "./common.ts";
+import { pageQuery, text, timestamp } from "./common.ts";
 
 export const decimalString = z
   .string()
@@ -67,18 +68,9 @@ export const createIntentBody = z
   .meta({ id: "CreatePaymentIntent" });
 export type CreateIntentBody = z.output<typeof createIntentBody>;
 
-export const intentStatus = z.enum([
-  "awaiting_payment",
-  "pending",
-  "confirmed",
-  "underpaid",
-  "expired",
-  "canceled",
-]);
-
 export const listIntentsQuery = z.strictObject({
   ...pageQuery,
-  status: intentStatus.optional(),
+  status: intentStatusSchema.optional(),
   order_id: text(200).optional(),
 });
 
@@ -89,50 +81,7 @@ export const quoteQuery = z.strictObject({
   chain: chainId,
 });
 
-export const paymentObjectSchema = z
-  .object({
-    id: objectId,
-    tx_hash: z.string(),
-    index: z.int(),
-    amount: z.string(),
-    block_number: z.int().nullable(),
-    confirmations: z.int(),
-    status: z.enum(["pending", "confirmed", "reverted"]),
-    counted: z.boolean(),
-    rbf: z.boolean(),
-    seen_at: timestamp,
-  })
-  .meta({ id: "Payment" });
-
-export const intentObjectSchema = z
-  .object({
-    id: objectId,
-    object: z.literal("payment_intent"),
-    status: intentStatus,
-    chain: z.string(),
-    asset: z.string(),
-    address: z.string(),
-    amount_due: z.string().meta({ example: "49.000000" }),
-    amount_received: z.string(),
-    amount_confirmed: z.string(),
-    overpaid_amount: z.string().nullable(),
-    late: z.boolean(),
-    confirmations: z.int(),
-    required_confirmations: z.int(),
-    price: z.object({ amount: z.string(), currency: z.string() }),
-    quote: z.object({ rate: z.string(), source: z.string(), quoted_at: timestamp, expires_at: timestamp }),
-    payment_uri: z.string(),
-    checkout_url: z.string(),
-    payments: z.array(paymentObjectSchema),
-    order_id: z.string().nullable(),
-    metadata: z.record(z.string(), z.string()),
-    created_at: timestamp,
-    expires_at: timestamp,
-    monitoring_ends_at: timestamp,
-    confirmed_at: timestamp.nullable(),
-    canceled_at: timestamp.nullable(),
-  })
-  .meta({ id: "PaymentIntent" });
+export { intentObjectSchema, paymentObjectSchema } from "@paygate/shared";
 
 export const quoteObjectSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { WEBHOOK_EVENT_TYPES } from "@paygate/shared";
 import { z } from "zod";
-import { objectId, pageQuery, text, timestamp } from "./common.ts";
+import { idOf, pageQuery, text, timestamp } from "./common.ts";
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES as [string, ...string[]]);
 
@@ -42,7 +42,7 @@ export const recoverBody = z
   .meta({ id: "RecoverWebhookEndpoint" });
 
 export const redeliverBody = z
-  .strictObject({ endpoint_id: objectId.optional().meta({ description: "Only to this endpoint" }) })
+  .strictObject({ endpoint_id: idOf("we").optional().meta({ description: "Only to this endpoint" }) })
   .meta({ id: "RedeliverEvent" });
 
 export const endpointListQuery = z.strictObject({ ...pageQuery });
@@ -50,12 +50,12 @@ export const endpointListQuery = z.strictObject({ ...pageQuery });
 export const eventListQuery = z.strictObject({
   ...pageQuery,
   type: eventType.optional(),
-  payment_intent: objectId.optional(),
+  payment_intent: idOf("pi").optional(),
 });
 
 export const endpointObjectSchema = z
   .object({
-    id: objectId,
+    id: idOf("we"),
     object: z.literal("webhook_endpoint"),
     url: z.string(),
     description: z.string().nullable(),
@@ -75,12 +75,12 @@ export const endpointWithSecretSchema = endpointObjectSchema
   .meta({ id: "WebhookEndpointWithSecret" });
 
 export const deletedEndpointSchema = z
-  .object({ id: objectId, object: z.literal("webhook_endpoint"), deleted: z.literal(true) })
+  .object({ id: idOf("we"), object: z.literal("webhook_endpoint"), deleted: z.literal(true) })
   .meta({ id: "DeletedWebhookEndpoint" });
 
 export const eventObjectSchema = z
   .object({
-    id: objectId,
+    id: idOf("evt"),
     object: z.literal("event"),
     type: z.string(),
     created_at: timestamp,
@@ -89,13 +89,24 @@ export const eventObjectSchema = z
   })
   .meta({ id: "Event" });
 
+export const eventWithBodySchema = eventObjectSchema
+  .extend({
+    body: z.string().meta({
+      description:
+        "The body exactly as receivers got it (the signed bytes): verify a signature against this string, not a re-serialised object",
+    }),
+  })
+  .meta({ id: "EventWithBody" });
+
+export const deliveryListQuery = z.strictObject({ ...pageQuery });
+
 export const deliveryAttemptSchema = z
   .object({
-    id: objectId,
+    id: idOf("att"),
     object: z.literal("delivery_attempt"),
-    delivery: objectId,
-    event: objectId,
-    endpoint: objectId,
+    delivery: idOf("dlv"),
+    event: idOf("evt"),
+    endpoint: idOf("we"),
     manual: z.boolean(),
     attempt: z.int(),
     status_code: z.int().nullable(),
@@ -111,5 +122,5 @@ export const recoveryObjectSchema = z
   .meta({ id: "Recovery" });
 
 export const redeliveryObjectSchema = z
-  .object({ object: z.literal("redelivery"), deliveries: z.array(objectId) })
+  .object({ object: z.literal("redelivery"), deliveries: z.array(idOf("dlv")) })
   .meta({ id: "Redelivery" });

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { verifyWebhook, WebhookVerificationError } from "@paygate/dispatcher";
+import { Webhook } from "standardwebhooks";
 
 export interface DemoReceiver {
   url: string;
@@ -18,13 +18,12 @@ export interface WebhookSummary {
   sequence?: number;
 }
 
-export type ReceivedWebhook =
-  | { verified: true; event: WebhookSummary }
-  | { verified: false; reason: WebhookVerificationError["code"] | "unparseable" };
+export type ReceivedWebhook = { verified: true; event: WebhookSummary } | { verified: false; reason: string };
 
 /**
  * A merchant's webhook endpoint, the way one should be written: verify the signature over the raw body first
- * (Standard Webhooks), then answer 2xx fast (400 when it does not verify). `onWebhook` hears each one.
+ * with the Standard Webhooks library, as merchants do, then answer 2xx fast (400 when it does not verify).
+ * `onWebhook` hears each one.
  */
 export async function startDemoReceiver(options: {
   /** 0: a free port. */
@@ -37,15 +36,15 @@ export async function startDemoReceiver(options: {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     try {
-      if (!secret) throw new WebhookVerificationError("no_matching_signature", "no secret yet");
-      const event = summarize(verifyWebhook(body, request.headers, secret));
+      if (!secret) throw new Error("no secret yet");
+      const event = summarize(new Webhook(secret).verify(body, request.headers as Record<string, string>));
       response.writeHead(200).end();
       options.onWebhook({ verified: true, event });
     } catch (error) {
       response.writeHead(400).end("signature did not verify");
       options.onWebhook({
         verified: false,
-        reason: error instanceof WebhookVerificationError ? error.code : "unparseable",
+        reason: error instanceof Error ? error.message : "unparseable",
       });
     }
   });

@@ -2,7 +2,6 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { describe, expect, test } from "vitest";
 import { signatureHeader, signWebhook } from "./sign.ts";
-import { verifyWebhook, WebhookVerificationError } from "./verify.ts";
 
 const known = {
   secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -49,37 +48,11 @@ describe("signing", () => {
     for (const secret of [oldSecret, newSecret]) {
       expect(new StandardWebhook(secret).verify(unicodeBody, headers)).toEqual(JSON.parse(unicodeBody));
       expect(() => new SvixWebhook(secret).verify(unicodeBody, headers)).not.toThrow();
-      expect(verifyWebhook(unicodeBody, headers, secret)).toEqual(JSON.parse(unicodeBody));
     }
   });
 });
 
-describe("verifyWebhook", () => {
-  test("accepts what standardwebhooks signs, with one secret or a list", () => {
-    const timestamp = new Date();
-    const signature = new StandardWebhook(newSecret).sign("evt_x", timestamp, unicodeBody);
-    const headers = {
-      "Webhook-Id": "evt_x",
-      "webhook-timestamp": [String(Math.floor(timestamp.getTime() / 1000))],
-      "webhook-signature": signature,
-    };
-    expect(verifyWebhook(unicodeBody, headers, newSecret)).toEqual(JSON.parse(unicodeBody));
-    expect(verifyWebhook(unicodeBody, headers, [oldSecret, newSecret])).toEqual(JSON.parse(unicodeBody));
-  });
-
-  test("agrees with standardwebhooks on the known answer at its own time", () => {
-    const headers = {
-      "webhook-id": known.id,
-      "webhook-timestamp": String(known.timestamp),
-      "webhook-signature": known.signature,
-    };
-    expect(
-      verifyWebhook(known.body, headers, known.secret, { now: new Date(known.timestamp * 1000) }),
-    ).toEqual({
-      test: 2432232314,
-    });
-  });
-
+describe("what merchants verify with (the standardwebhooks library)", () => {
   test.each([
     ["a changed body", (h: Record<string, string>) => ({ body: '{"a":2}', headers: h, secret: newSecret })],
     ["another secret", (h: Record<string, string>) => ({ body: '{"a":1}', headers: h, secret: oldSecret })],
@@ -91,21 +64,13 @@ describe("verifyWebhook", () => {
         secret: newSecret,
       }),
     ],
-  ])("refuses %s, as standardwebhooks does", (_name, variant) => {
+  ])("refuses %s", (_name, variant) => {
     const { body, headers, secret } = variant(headersFor([newSecret], "evt_1", '{"a":1}'));
-    expect(() => verifyWebhook(body, headers, secret)).toThrow(WebhookVerificationError);
     expect(() => new StandardWebhook(secret).verify(body, headers)).toThrow();
   });
 
-  test("refuses a stale timestamp and missing headers with a clear code", () => {
+  test("refuses a stale timestamp", () => {
     const stale = headersFor([newSecret], "evt_1", "{}", Math.floor(Date.now() / 1000) - 3600);
-    expect(() => verifyWebhook("{}", stale, newSecret)).toThrow(
-      expect.objectContaining({ code: "timestamp_out_of_tolerance" }),
-    );
-    expect(() => new StandardWebhook(newSecret).verify("{}", stale)).toThrow();
-    expect(verifyWebhook("{}", stale, newSecret, { toleranceSeconds: 7200 })).toEqual({});
-    expect(() => verifyWebhook("{}", {}, newSecret)).toThrow(
-      expect.objectContaining({ code: "missing_headers" }),
-    );
+    expect(() => new StandardWebhook(newSecret).verify("{}", stale)).toThrow(/timestamp/i);
   });
 });

@@ -1,10 +1,10 @@
-/** The webhook API version stamped on every event body (contract section 4). */
-export const API_VERSION = "2026-11-01";
+import { API_VERSION } from "./event-schema.ts";
 
 export interface EventBodyInput {
   id: string;
   type: string;
   createdAt: Date;
+  /** Shaped as `EVENT_BODY_SCHEMAS[type]`'s `data` (the OpenAPI document publishes those schemas). */
   data: Record<string, unknown>;
 }
 

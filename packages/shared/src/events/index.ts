@@ -1,1 +1,2 @@
 export * from "./event-body.ts";
+export * from "./event-schema.ts";

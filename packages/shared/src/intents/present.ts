@@ -2,49 +2,7 @@ import { type Chain, type ChainTip, confirmationsOf, findAsset } from "../chains
 import type { PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { formatAmount } from "../money/index.ts";
 import { bip21Uri, eip681Uri } from "../payment-uri/index.ts";
-
-/** The intent as merchants see it (REST answers and webhook bodies): base units become decimal strings. */
-export interface PaymentObject {
-  id: string;
-  tx_hash: string;
-  index: number;
-  amount: string;
-  block_number: number | null;
-  confirmations: number;
-  status: "pending" | "confirmed" | "reverted";
-  /** false: recorded after the intent was canceled or closed; it changed nothing. */
-  counted: boolean;
-  rbf: boolean;
-  seen_at: string;
-}
-
-export interface IntentObject {
-  id: string;
-  object: "payment_intent";
-  status: PaymentIntentRow["status"];
-  chain: string;
-  asset: string;
-  address: string;
-  amount_due: string;
-  amount_received: string;
-  amount_confirmed: string;
-  overpaid_amount: string | null;
-  late: boolean;
-  confirmations: number;
-  required_confirmations: number;
-  price: { amount: string; currency: string };
-  quote: { rate: string; source: string; quoted_at: string; expires_at: string };
-  payment_uri: string;
-  checkout_url: string;
-  payments: PaymentObject[];
-  order_id: string | null;
-  metadata: Record<string, string>;
-  created_at: string;
-  expires_at: string;
-  monitoring_ends_at: string;
-  confirmed_at: string | null;
-  canceled_at: string | null;
-}
+import type { IntentObject, PaymentObject } from "./intent-schema.ts";
 
 export interface PresentationContext {
   chain: Chain;

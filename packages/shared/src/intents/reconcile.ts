@@ -3,12 +3,13 @@ import { type Chain, type ChainTip, confirmationsOf } from "../chains/index.ts";
 import type { Db } from "../db/connect.ts";
 import type { EventRow, PaymentIntentRow, PaymentRow } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
-import { serializeEventBody } from "../events/index.ts";
+import { type EventBody, serializeEventBody } from "../events/index.ts";
 import { newId } from "../ids.ts";
+import type { IntentObject } from "./intent-schema.ts";
 import { mergeObservations, type PaymentObservation } from "./merge-observations.ts";
-import { EVENT_BODY_MAX_PAYMENTS, type IntentObject, presentIntent, presentPayment } from "./present.ts";
+import { EVENT_BODY_MAX_PAYMENTS, presentIntent, presentPayment } from "./present.ts";
 import { ReconcileWrites } from "./reconcile-writes.ts";
-import { type Command, decideIntent, type PaymentFacts } from "./state-machine.ts";
+import { type Command, decideIntent, type EventType, type PaymentFacts } from "./state-machine.ts";
 
 export { mergeObservations, type PaymentObservation } from "./merge-observations.ts";
 
@@ -233,9 +234,14 @@ function decideOne(
     sequence += 1;
     const payment = payments.find((candidate) => candidate.id === event.paymentId);
     const id = newId("evt");
-    const data: Record<string, unknown> = { payment_intent: intentObject };
-    if (payment) data.payment = presentPayment(payment, updated, decimals, presentation);
-    data.sequence = sequence;
+    // only an event caused by one payment carries it (contract section 4: `payment`?)
+    const data: EventBody<EventType>["data"] = payment
+      ? {
+          payment_intent: intentObject,
+          payment: presentPayment(payment, updated, decimals, presentation),
+          sequence,
+        }
+      : { payment_intent: intentObject, sequence };
     writes.events.push({
       id,
       merchant_id: intent.merchant_id,

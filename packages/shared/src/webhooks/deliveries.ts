@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../db/connect.ts";
-import type { Page } from "../db/pagination.ts";
+import { type Page, type PageRequest, toPage } from "../db/pagination.ts";
 import type { Database, DeliveryStatus } from "../db/schema.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { serializeEventBody } from "../events/index.ts";
@@ -69,9 +69,10 @@ export async function listEventDeliveries(
   db: Db,
   merchantId: string,
   eventId: string,
+  page: PageRequest = { limit: 100 },
 ): Promise<Page<DeliveryAttemptObject>> {
   await findEvent(db, merchantId, eventId);
-  const rows = await db
+  let query = db
     .selectFrom("delivery_attempts as a")
     .innerJoin("deliveries as d", "d.id", "a.delivery_id")
     .select([
@@ -87,28 +88,45 @@ export async function listEventDeliveries(
       "a.duration_ms",
       "a.started_at",
     ])
-    .where("d.event_id", "=", eventId)
+    .where("d.event_id", "=", eventId);
+  if (page.startingAfter) {
+    // attempts order by when they started, then id: the cursor is the named attempt's place in that order
+    const cursor = await db
+      .selectFrom("delivery_attempts")
+      .select(["id", "started_at"])
+      .where("id", "=", page.startingAfter)
+      .where("delivery_id", "in", (eb) =>
+        eb.selectFrom("deliveries").select("id").where("event_id", "=", eventId),
+      )
+      .executeTakeFirst();
+    if (!cursor)
+      throw new InvalidRequestError("parameter_invalid", "No such delivery attempt of this event", {
+        param: "starting_after",
+        status: 400,
+      });
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple("a.started_at", "a.id"), "<", tuple(cursor.started_at, cursor.id)),
+    );
+  }
+  const rows = await query
     .orderBy("a.started_at", "desc")
     .orderBy("a.id", "desc")
+    .limit(page.limit + 1)
     .execute();
-  return {
-    object: "list",
-    data: rows.map((row) => ({
-      id: row.id,
-      object: "delivery_attempt",
-      delivery: row.delivery_id,
-      event: row.event_id,
-      endpoint: row.endpoint_id,
-      manual: row.manual,
-      attempt: row.attempt,
-      status_code: row.status_code,
-      error: row.error,
-      response_body: row.response_body,
-      duration_ms: row.duration_ms,
-      at: row.started_at.toISOString(),
-    })),
-    has_more: false,
-  };
+  return toPage(rows, page, (row) => ({
+    id: row.id,
+    object: "delivery_attempt",
+    delivery: row.delivery_id,
+    event: row.event_id,
+    endpoint: row.endpoint_id,
+    manual: row.manual,
+    attempt: row.attempt,
+    status_code: row.status_code,
+    error: row.error,
+    response_body: row.response_body,
+    duration_ms: row.duration_ms,
+    at: row.started_at.toISOString(),
+  }));
 }
 
 /**

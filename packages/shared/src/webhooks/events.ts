@@ -41,8 +41,14 @@ export async function listEvents(
   return toPage(rows, page, presentEvent);
 }
 
-export async function getEvent(db: Db, merchantId: string, id: string): Promise<EventObject> {
-  return presentEvent(await findEvent(db, merchantId, id));
+/** One event with `body`: the stored text, byte for byte as receivers got it, to re-check a signature against. */
+export interface EventWithBody extends EventObject {
+  body: string;
+}
+
+export async function getEvent(db: Db, merchantId: string, id: string): Promise<EventWithBody> {
+  const row = await findEvent(db, merchantId, id);
+  return { ...presentEvent(row), body: row.body };
 }
 
 export async function findEvent(db: Db, merchantId: string, id: string): Promise<EventRow> {
