@@ -12,7 +12,7 @@ const startHint = (service: "postgres" | "redis") =>
   [
     "Start it with one of:",
     "  docker compose --profile dev up -d postgres-dev-port redis-dev-port",
-    "                                                  (from the checkout, passwords in .env: docs/running.md)",
+    "                                                  (from the checkout, passwords in .env: docs/operations.md)",
     service === "postgres"
       ? "  sudo service postgresql start                   (Debian/Ubuntu: apt-get install postgresql)"
       : "  sudo service redis-server start                 (Debian/Ubuntu: apt-get install redis-server)",
