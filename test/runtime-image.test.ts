@@ -38,7 +38,9 @@ type Name = (typeof names)[number];
 const prefix = `paygate-test-${randomBytes(5).toString("hex")}`;
 const scratch = mkdtempSync(join(tmpdir(), "paygate-image-"));
 const app = join(scratch, "app");
+/** Where each service answers /readyz: its ops port (the API's public port serves /healthz only). */
 const ports = {} as Record<Name, number>;
+let apiPublicPort = 0;
 const children: ChildProcess[] = [];
 let database: TestDatabase;
 let env: Record<string, string>;
@@ -69,15 +71,20 @@ beforeAll(async () => {
   }
   database = await createTestDatabase();
   for (const name of names) ports[name] = await freePort();
+  apiPublicPort = await freePort();
   env = {
     PATH: process.env.PATH ?? "",
     ...imageEnv,
     DATABASE_URL: database.url,
     REDIS_URL,
     PAYGATE_QUEUE_PREFIX: prefix,
-    PORT: String(ports.api),
+    PORT: String(apiPublicPort),
+    API_OPS_PORT: String(ports.api),
     WATCHER_PORT: String(ports.watcher),
     DISPATCHER_PORT: String(ports.dispatcher),
+    // production offers no chain by default (anvil only when named): the watcher needs one to watch; nothing
+    // answers here, so its polls fail and it keeps retrying, ready all the same (readiness is the database)
+    RPC_URL_ANVIL: "http://127.0.0.1:9",
   };
   // a deploy installs the production dependencies from the store: minutes on a loaded machine, once per run
 }, 300_000);
@@ -143,7 +150,7 @@ describe("the runtime image", () => {
         { timeoutMs: 60_000, message: `${name} to be ready: ${services[name].output()}` },
       );
     }
-    const health = await fetch(`http://127.0.0.1:${ports.api}/healthz`);
+    const health = await fetch(`http://127.0.0.1:${apiPublicPort}/healthz`);
     expect(await health.json()).toEqual({ status: "ok" });
     for (const name of names) {
       services[name].child.kill("SIGTERM");

@@ -41,7 +41,7 @@ export async function devEnvironment(extra: Record<string, string> = {}): Promis
   const databaseUrl = new URL(adminUrl);
   databaseUrl.pathname = `/${database}`;
   const env = {
-    PATH: process.env.PATH ?? "",
+    PATH: terminalPath(),
     HOME: process.env.HOME ?? "/tmp",
     DATABASE_URL: databaseUrl.toString(),
     REDIS_URL,
@@ -67,6 +67,18 @@ export async function devEnvironment(extra: Record<string, string> = {}): Promis
       await redis.quit();
     },
   };
+}
+
+/**
+ * A terminal's PATH: this test runs under `pnpm test`, which puts node_modules/.bin first, and there `node` is the
+ * Node 24 package's shell-script shim (a shell that runs node as its child). pnpm's own `#!/usr/bin/env node`
+ * would find it, and a group Ctrl-C would kill that shell under pnpm: nothing a person's terminal does.
+ */
+function terminalPath(): string {
+  return (process.env.PATH ?? "")
+    .split(":")
+    .filter((dir) => !dir.endsWith("node_modules/.bin"))
+    .join(":");
 }
 
 export interface GroupProcess {
