@@ -12,6 +12,7 @@ import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import packageJson from "../package.json" with { type: "json" };
 import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
+import { batchedDeliveryRecords } from "./deliveries/delivery-record.ts";
 import { createDeliverySlots } from "./deliveries/delivery-slots.ts";
 import { createWebhookClient } from "./deliveries/webhook-client.ts";
 import { type DeliveryMetrics, instrumentWebhookClient } from "./metrics/delivery-metrics.ts";
@@ -90,6 +91,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
 
   const deliverDependencies = {
     db,
+    records: batchedDeliveryRecords(db),
     client,
     slots,
     retryPolicy: {
