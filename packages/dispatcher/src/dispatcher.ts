@@ -81,7 +81,10 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
-  const slots = createDeliverySlots(redis, {
+  // BullMQ keeps its own connection as it is (auto-pipelining is not known to be safe with it); the slots' own
+  // scripts are independent commands, so theirs batches each event-loop turn into one write.
+  const slotRedis = redis.duplicate({ enableAutoPipelining: true });
+  const slots = createDeliverySlots(slotRedis, {
     prefix: config.queuePrefix,
     endpointLimit: webhooks.endpointConcurrency,
     merchantLimit: options.merchantConcurrency ?? 20,
@@ -179,6 +182,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
       await worker.close();
       await queue.close();
       await client.close();
+      await slotRedis.quit();
       if (!options.redis) await redis.quit();
       if (!options.db) await db.destroy();
       logger.info("dispatcher stopped");
