@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { freePort, until } from "@paygate/testkit";
+import { freePort } from "../../packages/testkit/src/ports.ts";
+import { until } from "../../packages/testkit/src/until.ts";
 
 const run = promisify(execFile);
 

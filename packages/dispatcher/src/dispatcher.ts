@@ -12,6 +12,7 @@ import { DelayedError, type Job, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import packageJson from "../package.json" with { type: "json" };
 import { deliverWebhook } from "./deliveries/deliver-webhook.ts";
+import { batchedDeliveryRecords } from "./deliveries/delivery-record.ts";
 import { createDeliverySlots } from "./deliveries/delivery-slots.ts";
 import { createWebhookClient } from "./deliveries/webhook-client.ts";
 import { type DeliveryMetrics, instrumentWebhookClient } from "./metrics/delivery-metrics.ts";
@@ -80,7 +81,10 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
     resolveHost: options.resolveHost,
   });
   const client = options.metrics ? instrumentWebhookClient(webhookClient, options.metrics) : webhookClient;
-  const slots = createDeliverySlots(redis, {
+  // BullMQ keeps its own connection as it is (auto-pipelining is not known to be safe with it); the slots' own
+  // scripts are independent commands, so theirs batches each event-loop turn into one write.
+  const slotRedis = redis.duplicate({ enableAutoPipelining: true });
+  const slots = createDeliverySlots(slotRedis, {
     prefix: config.queuePrefix,
     endpointLimit: webhooks.endpointConcurrency,
     merchantLimit: options.merchantConcurrency ?? 20,
@@ -90,6 +94,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
 
   const deliverDependencies = {
     db,
+    records: batchedDeliveryRecords(db),
     client,
     slots,
     retryPolicy: {
@@ -177,6 +182,7 @@ export async function startDispatcher(config: Config, options: DispatcherOptions
       await worker.close();
       await queue.close();
       await client.close();
+      await slotRedis.quit();
       if (!options.redis) await redis.quit();
       if (!options.db) await db.destroy();
       logger.info("dispatcher stopped");

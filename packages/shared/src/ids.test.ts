@@ -25,3 +25,16 @@ it("ids made in the same millisecond share no predictable relation", () => {
   expect(backwards).toBeGreaterThan(sameMs.length / 4);
   expect(backwards).toBeLessThan((sameMs.length * 3) / 4);
 });
+
+it("every character of the random part is equally likely", () => {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 4000; i++) {
+    for (const char of newId("att").slice(-16)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  }
+  // 64,000 characters over 32 symbols: 2,000 each, a few standard deviations (about 44) either way
+  expect([...counts.keys()].sort().join("")).toBe(alphabet);
+  for (const count of counts.values()) {
+    expect(count).toBeGreaterThan(1800);
+    expect(count).toBeLessThan(2200);
+  }
+});

@@ -1,12 +1,14 @@
 import type { Db, Logger } from "@paygate/shared";
 import { signatureHeader } from "../signatures/sign.ts";
-import { loadDelivery, recordAttempt } from "./delivery-record.ts";
+import type { DeliveryRecords } from "./delivery-record.ts";
 import type { DeliverySlots } from "./delivery-slots.ts";
 import { type AttemptOutcome, parseRetryAfter, planNextAttempt, type RetryPolicy } from "./retry-plan.ts";
 import type { AttemptResult, WebhookClient } from "./webhook-client.ts";
 
 export interface DeliverDependencies {
   db: Db;
+  /** Loads deliveries and records attempts (batched across concurrent jobs). */
+  records: DeliveryRecords;
   client: WebhookClient;
   slots: DeliverySlots;
   retryPolicy: RetryPolicy;
@@ -40,7 +42,7 @@ export async function deliverWebhook(
   timesTaken = 0,
 ): Promise<Next> {
   const { db } = deps;
-  const target = await loadDelivery(db, deliveryId, new Date());
+  const target = await deps.records.load(deliveryId);
   if (target?.status !== "pending") return { kind: "done" };
   if (target.next_attempt_at && target.next_attempt_at.getTime() > Date.now()) {
     return { kind: "later", at: target.next_attempt_at.getTime() };
@@ -98,7 +100,7 @@ export async function deliverWebhook(
     deps.random ?? Math.random,
   );
   const nextAttemptAt = verdict.kind === "retry" ? new Date(finishedAt.getTime() + verdict.delayMs) : null;
-  const recorded = await recordAttempt(db, {
+  const recorded = await deps.records.record({
     target,
     attempt,
     result,

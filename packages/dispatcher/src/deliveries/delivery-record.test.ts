@@ -9,7 +9,7 @@ import {
 import { createTestDatabase, type TestDatabase } from "@paygate/testkit";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { loadDelivery, recordAttempt } from "./delivery-record.ts";
+import { batchedDeliveryRecords, loadDelivery, recordAttempt } from "./delivery-record.ts";
 import type { Verdict } from "./retry-plan.ts";
 import type { AttemptResult } from "./webhook-client.ts";
 
@@ -214,4 +214,58 @@ test("a successful manual resend ends the automatic delivery to that endpoint: i
   expect(await delivery(pendingResend!)).toMatchObject({ status: "pending", manual: true });
   // the retry that was scheduled finds nothing owed
   expect((await loadDelivery(db, deliveryId, new Date()))!.status).toBe("succeeded");
+});
+
+test("batched: concurrent loads and successes are written as one, with the single-row guards, health and reached rule", async () => {
+  const records = batchedDeliveryRecords(db);
+  const first = await pendingDelivery();
+  const second = await pendingDelivery();
+  await record(second.deliveryId, answered(500), { kind: "retry", delayMs: 300_000 });
+  const resend = await pendingDelivery();
+  const [manual] = (await redeliverEvent(db, resend.merchant.id, resend.eventId, resend.endpoint.id))
+    .deliveries;
+
+  const ids = [first.deliveryId, second.deliveryId, manual!, "dlv_unknown"];
+  const targets = await Promise.all(ids.map((id) => records.load(id)));
+  expect(targets.map((target) => target?.id)).toEqual([...ids.slice(0, 3), undefined]);
+  expect(targets[0]!.signing_keys).toHaveLength(1);
+  // the second delivery's endpoint is failing; a stale duplicate of the first attempt comes in the same batch
+  await db.updateTable("deliveries").set({ next_attempt_at: new Date() }).where("id", "=", ids[1]!).execute();
+  const now = new Date();
+  const success = (target: NonNullable<(typeof targets)[number]>) => ({
+    target,
+    attempt: target.attempt_count + 1,
+    result: answered(200),
+    verdict: { kind: "succeeded" } as const,
+    startedAt: now,
+    finishedAt: now,
+    nextAttemptAt: null,
+    disableAfterFailingMs: 5 * DAY,
+  });
+  const answers = await Promise.all([
+    records.record(success(targets[0]!)),
+    records.record(success(targets[0]!)),
+    records.record(success(targets[1]!)),
+    records.record(success(targets[2]!)),
+  ]);
+  expect(answers).toEqual([true, false, true, true]);
+
+  const rows = await db
+    .selectFrom("deliveries")
+    .select(["id", "status", "attempt_count", "next_attempt_at", "completed_at"])
+    .where("id", "in", [first.deliveryId, second.deliveryId, resend.deliveryId])
+    .execute();
+  for (const row of rows) {
+    expect(row).toMatchObject({ status: "succeeded", next_attempt_at: null });
+    expect(row.completed_at!.getTime()).toBe(now.getTime());
+  }
+  expect(rows.find((row) => row.id === second.deliveryId)!.attempt_count).toBe(2);
+  // the automatic delivery ended by the manual resend's success has no attempt of its own
+  expect(rows.find((row) => row.id === resend.deliveryId)!.attempt_count).toBe(0);
+  expect(await attemptRows(first.deliveryId)).toEqual([
+    expect.objectContaining({ attempt: 1, status_code: 200, response_body: "ok", error: null }),
+  ]);
+  expect(await attemptRows(second.deliveryId)).toHaveLength(2);
+  expect(await attemptRows(manual!)).toHaveLength(1);
+  expect(await endpointRow(second.endpoint.id)).toMatchObject({ enabled: true, failing_since: null });
 });

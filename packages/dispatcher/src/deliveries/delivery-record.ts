@@ -1,6 +1,7 @@
 import type { Db, DeliveriesTable, WebhookEndpointsTable } from "@paygate/shared";
 import { newId } from "@paygate/shared";
 import { type RawBuilder, type Selectable, sql } from "kysely";
+import { batchCalls } from "./call-batcher.ts";
 import type { Verdict } from "./retry-plan.ts";
 import type { AttemptResult } from "./webhook-client.ts";
 
@@ -35,6 +36,15 @@ export async function loadDelivery(
   deliveryId: string,
   now: Date,
 ): Promise<DeliveryTarget | undefined> {
+  return (await loadDeliveries(db, [deliveryId], now))[0];
+}
+
+/** `loadDelivery` for many deliveries in one round trip: one answer per id, in order (undefined if unknown). */
+export async function loadDeliveries(
+  db: Db,
+  deliveryIds: readonly string[],
+  now: Date,
+): Promise<(DeliveryTarget | undefined)[]> {
   const { rows } = await sql<DeliveryTarget>`
     select d.id, d.status, d.manual, d.attempt_count, d.next_attempt_at, d.event_id, ev.body,
       e.id as endpoint_id, e.merchant_id, e.url, e.enabled, e.deleted_at,
@@ -52,9 +62,10 @@ export async function loadDelivery(
     from deliveries d
     join events ev on ev.id = d.event_id
     join webhook_endpoints e on e.id = d.endpoint_id
-    where d.id = ${deliveryId}
+    where d.id = any(${deliveryIds})
   `.execute(db);
-  return rows[0];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return deliveryIds.map((id) => byId.get(id));
 }
 
 export interface AttemptRecord {
@@ -147,7 +158,85 @@ function endpointHealthUpdate(
     where ${endpoint}`;
 }
 
+/**
+ * `recordAttempt` for many successful attempts in one statement (the common case, written for every delivery):
+ * the same guards row by row (pending, the attempt count it was read with), the same attempt rows, endpoint
+ * health and reached rule. One answer per record, in order: false where someone else recorded that attempt.
+ */
+export async function recordSuccesses(db: Db, records: readonly AttemptRecord[]): Promise<boolean[]> {
+  const column = <T>(pick: (record: AttemptRecord) => T) => records.map(pick);
+  const ids = column((r) => r.target.id);
+  const { rows } = await sql<{ id: string }>`
+    with v as (
+      select * from unnest(
+        ${ids}::text[], ${column((r) => r.attempt)}::integer[], ${column((r) => r.target.attempt_count)}::integer[],
+        ${column((r) => r.startedAt)}::timestamptz[], ${column((r) => r.finishedAt)}::timestamptz[],
+        ${column(() => newId("att"))}::text[], ${column((r) => r.result.statusCode)}::integer[],
+        ${column((r) => r.result.responseBody)}::text[], ${column((r) => r.result.durationMs)}::integer[],
+        ${column((r) => r.target.endpoint_id)}::text[], ${column((r) => r.target.event_id)}::text[]
+      ) as v(id, attempt, read_count, started_at, finished_at, attempt_id, status_code, response_body,
+        duration_ms, endpoint_id, event_id)
+    ),
+    updated as (
+      update deliveries d
+      set attempt_count = v.attempt, last_attempt_at = v.started_at, status = 'succeeded', next_attempt_at = null,
+        completed_at = v.finished_at
+      from v
+      where d.id = v.id and d.status = 'pending' and d.attempt_count = v.read_count
+      returning d.id
+    ),
+    done as (select v.* from v join updated using (id)),
+    attempt as (
+      insert into delivery_attempts
+        (id, delivery_id, attempt, status_code, error, response_body, duration_ms, started_at)
+      select attempt_id, id, attempt, status_code, null, response_body, duration_ms, started_at from done
+    ),
+    health as (
+      update webhook_endpoints set failing_since = null
+      where id in (select endpoint_id from done) and failing_since is not null
+    ),
+    reached as (
+      update deliveries d
+      set status = 'succeeded', next_attempt_at = null, completed_at = done.finished_at
+      from done
+      where d.event_id = done.event_id and d.endpoint_id = done.endpoint_id and d.id <> all(${ids}::text[])
+        and d.status = 'pending' and not d.manual
+    )
+    select id from updated
+  `.execute(db);
+  const recorded = new Set(rows.map((row) => row.id));
+  return ids.map((id) => recorded.has(id));
+}
+
 function describeDuration(ms: number): string {
   const days = ms / 86_400_000;
   return days >= 1 ? `${Number(days.toFixed(1))} days` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Loading and recording as the worker's concurrent jobs use them. */
+export interface DeliveryRecords {
+  load(deliveryId: string): Promise<DeliveryTarget | undefined>;
+  record(record: AttemptRecord): Promise<boolean>;
+}
+
+/**
+ * Loads and successful attempts made in the same turn of the event loop go to PostgreSQL as one statement
+ * each (up to `maxBatch` rows); other verdicts, rare, are recorded one by one. Every job still waits for its
+ * own row to be written before it finishes, so nothing is acknowledged that PostgreSQL does not hold.
+ */
+export function batchedDeliveryRecords(db: Db, maxBatch = 64): DeliveryRecords {
+  const load = batchCalls((ids: string[]) => loadDeliveries(db, ids, new Date()), maxBatch);
+  const recordSuccess = batchCalls(async (records: AttemptRecord[]) => {
+    // the same delivery twice in a batch (a duplicate job) would match one update row for both: the first wins
+    const seen = new Set<string>();
+    const unique = records.filter((r) => !seen.has(r.target.id) && seen.add(r.target.id));
+    const answers = await recordSuccesses(db, unique);
+    const byRecord = new Map(unique.map((r, i) => [r, answers[i]!]));
+    return Promise.all(records.map((r) => byRecord.get(r) ?? recordAttempt(db, r)));
+  }, maxBatch);
+  return {
+    load,
+    record: (record) =>
+      record.verdict.kind === "succeeded" ? recordSuccess(record) : recordAttempt(db, record),
+  };
 }

@@ -23,7 +23,13 @@ for i = 1, 2 do
 end
 return 0
 `;
-const acquireSha = createHash("sha1").update(acquireScript).digest("hex");
+
+/** Frees both slots in one command (a script, like the acquire, so both go in one write). */
+const releaseScript = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 0
+`;
 
 /** `granted`, or which cap is full: the endpoint's (wait briefly) or the merchant's (back off longer). */
 export type SlotAnswer = "granted" | "endpoint_full" | "merchant_full";
@@ -39,6 +45,26 @@ export interface DeliverySlots {
   release(owner: SlotOwner, holder: string): Promise<void>;
 }
 
+/**
+ * EVALSHA spares Redis hashing (and the socket carrying) the script on every attempt; a Redis that has not seen
+ * it yet (new, restarted, SCRIPT FLUSH) answers NOSCRIPT, and EVAL runs and caches it.
+ */
+function scriptRunner(redis: Redis, script: string) {
+  const sha = createHash("sha1").update(script).digest("hex");
+  return async (...keysAndArgs: (string | number)[]): Promise<unknown> => {
+    try {
+      return await redis.evalsha(sha, 2, ...keysAndArgs);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+      return redis.eval(script, 2, ...keysAndArgs);
+    }
+  };
+}
+
+/**
+ * `redis` should be a connection of the slots' own with ioredis auto-pipelining: the acquires and releases of
+ * the worker's concurrent jobs made in one event-loop turn then leave in one socket write.
+ */
 export function createDeliverySlots(
   redis: Redis,
   options: { prefix: string; endpointLimit: number; merchantLimit: number; leaseMs: number },
@@ -48,29 +74,21 @@ export function createDeliverySlots(
       `${options.prefix}:endpoint-slots:${endpointId}`,
       `${options.prefix}:merchant-slots:${merchantId}`,
     ] as const;
+  const acquire = scriptRunner(redis, acquireScript);
+  const release = scriptRunner(redis, releaseScript);
   return {
     async acquire(owner, holder) {
-      const args = [
+      const answer = await acquire(
         ...keys(owner),
         holder,
         options.endpointLimit,
         options.merchantLimit,
         options.leaseMs,
-      ] as const;
-      let answer: unknown;
-      // EVALSHA spares Redis hashing (and the socket carrying) the script on every attempt; a Redis that has not
-      // seen it yet (new, restarted, SCRIPT FLUSH) answers NOSCRIPT, and EVAL runs and caches it.
-      try {
-        answer = await redis.evalsha(acquireSha, 2, ...args);
-      } catch (error) {
-        if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
-        answer = await redis.eval(acquireScript, 2, ...args);
-      }
+      );
       return answers[Number(answer)] ?? "endpoint_full";
     },
     async release(owner, holder) {
-      const [endpointKey, merchantKey] = keys(owner);
-      await redis.multi().zrem(endpointKey, holder).zrem(merchantKey, holder).exec();
+      await release(...keys(owner), holder);
     },
   };
 }
