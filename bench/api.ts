@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { createTestDatabase, createTestMerchant } from "@paygate/testkit";
+import { createTestDatabase, createTestMerchant } from "@paygate/testkit/helpers";
 import autocannon from "autocannon";
 import { HDKey } from "viem/accounts";
 import { startChild } from "./support/child.ts";

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { startStack, until } from "@paygate/testkit";
+import { startStack, until } from "@paygate/testkit/helpers";
 import { type Hex, parseEther } from "viem";
 import { type BenchmarkResult, percentile } from "./support/report.ts";
 

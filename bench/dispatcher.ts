@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { createTestDatabase, insertEvent, until } from "@paygate/testkit/helpers";
 import {
   createEndpoint,
   createMerchant,
@@ -9,9 +10,6 @@ import {
   serializeEventBody,
 } from "../packages/shared/src/index.ts";
 // testkit's entry also declares vitest fixtures, which throw outside a vitest run: import its plain helpers
-import { createTestDatabase } from "../packages/testkit/src/database.ts";
-import { insertEvent } from "../packages/testkit/src/outbox-event.ts";
-import { until } from "../packages/testkit/src/until.ts";
 import { startChild } from "./support/child.ts";
 import { startRedisServer } from "./support/redis-server.ts";
 import { type BenchmarkResult, percentile, ratioOf } from "./support/report.ts";

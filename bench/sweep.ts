@@ -1,4 +1,4 @@
-import { deployTestToken, startAnvil, type TestAnvil } from "@paygate/testkit";
+import { deployTestToken, startAnvil, type TestAnvil } from "@paygate/testkit/helpers";
 import { type Address, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {

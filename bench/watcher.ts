@@ -9,7 +9,7 @@ import {
   freePort,
   startAnvil,
   until,
-} from "@paygate/testkit";
+} from "@paygate/testkit/helpers";
 import {
   createPublicClient,
   encodeFunctionData,

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { freePort } from "../../packages/testkit/src/ports.ts";
-import { until } from "../../packages/testkit/src/until.ts";
+import { freePort, until } from "@paygate/testkit/helpers";
 
 const run = promisify(execFile);
 

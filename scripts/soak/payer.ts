@@ -1,4 +1,4 @@
-import type { TestAnvil, TestToken } from "@paygate/testkit";
+import type { TestAnvil, TestToken } from "@paygate/testkit/helpers";
 import { encodeFunctionData, type Hash, type Hex, parseAbi, parseEther, parseGwei } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 

@@ -13,7 +13,7 @@ import {
   freePort,
   startAnvil,
   until,
-} from "@paygate/testkit";
+} from "@paygate/testkit/helpers";
 import { type Hex, parseUnits } from "viem";
 import { HDKey } from "viem/accounts";
 import { writeAnvilChainFile } from "../../bench/support/chain-file.ts";
