@@ -91,22 +91,24 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<TestA
     walletClient: createWalletClient({ ...clientOptions, account: accounts[0]! }),
     accounts,
     mine: (blocks) => testClient.mine({ blocks }),
-    // Anvil wants plain JSON integers here; hex quantities are rejected.
+    // Anvil wants plain JSON integers here; hex quantities are rejected. Neither call is idempotent: a slow one
+    // that viem retried after its timeout reorged twice and left Anvil without blocks below its head (soak), so
+    // they are sent once.
     async reorg(depth, include = []) {
       await testClient.request<{
         Method: "anvil_reorg";
         Parameters: [number, [Hex, number][]];
         ReturnType: null;
-      }>({
-        method: "anvil_reorg",
-        params: [depth, include.map(({ tx, offset }) => [tx, offset])],
-      });
+      }>(
+        { method: "anvil_reorg", params: [depth, include.map(({ tx, offset }) => [tx, offset])] },
+        { retryCount: 0 },
+      );
     },
     async rollback(depth) {
-      await testClient.request<{ Method: "anvil_rollback"; Parameters: [number]; ReturnType: null }>({
-        method: "anvil_rollback",
-        params: [depth],
-      });
+      await testClient.request<{ Method: "anvil_rollback"; Parameters: [number]; ReturnType: null }>(
+        { method: "anvil_rollback", params: [depth] },
+        { retryCount: 0 },
+      );
     },
     async stop() {
       if (node.status !== "listening") return;
