@@ -131,7 +131,11 @@ export async function scanWhileLocked(
   }, options.sweepIntervalMs);
 
   async function poll(): Promise<boolean> {
-    const startedAt = new Date();
+    // How far this poll reads the chain, in chain time: a block this poll does not see is mined after it began,
+    // and block timestamps are whole seconds (rounded down), so such a block can carry a time up to a second
+    // before the poll began. Judged at the poll's start, an intent could expire although a payment to it is on
+    // time by its block (the soak's oracle caught this); a second earlier, it cannot.
+    const startedAt = new Date(Date.now() - BLOCK_TIMESTAMP_RESOLUTION_MS);
     const head = await source.head();
     metrics.headNumber = head.number;
     let finalizedMoved = false;
@@ -267,6 +271,9 @@ export async function scanWhileLocked(
     while (sweeping) await delay(10);
   }
 }
+
+/** EVM and Bitcoin block timestamps count whole seconds. */
+const BLOCK_TIMESTAMP_RESOLUTION_MS = 1000;
 
 function earlier(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
