@@ -15,7 +15,7 @@ import {
   storedHash,
   storeFinalized,
 } from "./checkpoint.ts";
-import { findCommonAncestor } from "./common-ancestor.ts";
+import { findCommonAncestor, isLinked } from "./common-ancestor.ts";
 import { mempoolAddresses, recordMempool } from "./record-mempool.ts";
 import {
   confirmPendingPayments,
@@ -165,6 +165,11 @@ export async function scanWhileLocked(
       fetching = to < head.number ? fetchRange(to + 1n, head.number) : undefined;
       if (await differsFromStored(scanned, blocks[0]!.parentHash)) {
         await rewind(scanned, scanned);
+        return false;
+      }
+      if (!isLinked(blocks)) {
+        // the node reorganised while the range was read: the next poll reads it again
+        logger.warn({ chain: chain.id, from: blocks[0]!.number, to }, "range spans two forks: re-reading");
         return false;
       }
       // behind the head, the chain is read up to this range's last block; at the head, up to this poll's start

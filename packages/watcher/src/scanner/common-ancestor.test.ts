@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BlockRef, findCommonAncestor } from "./common-ancestor.ts";
+import { type BlockRef, findCommonAncestor, isLinked } from "./common-ancestor.ts";
 
 const chain = (from: number, hashes: string): BlockRef[] =>
   [...hashes].map((hash, i) => ({ number: BigInt(from + i), hash }));
@@ -28,5 +28,19 @@ describe("findCommonAncestor", () => {
       number: 11n,
       hash: "b",
     });
+  });
+});
+
+describe("isLinked", () => {
+  const block = (hash: string, parentHash: string) => ({ hash, parentHash });
+
+  it.each([
+    ["an empty range", [], true],
+    ["one block", [block("a", "z")], true],
+    ["parents in order", [block("a", "z"), block("b", "a"), block("c", "b")], true],
+    ["a block from another fork in the middle", [block("a", "z"), block("b'", "x"), block("c", "b")], false],
+    ["the last block on another fork", [block("a", "z"), block("b", "a"), block("c'", "b'")], false],
+  ])("%s: %s", (_name, blocks, linked) => {
+    expect(isLinked(blocks)).toBe(linked);
   });
 });
