@@ -209,12 +209,16 @@ function intentFacts(
     payments.push({
       id: payment.hash.toLowerCase(),
       amount: payment.amount,
-      // its first block was at or before the first drop: on time if that was; else only the final block is known
+      // its first block was at or before the first drop: on time if that was; else only the final block is known.
+      // Sent after expiry into a block stamped before it, the node's clock lagged the wall clock (Anvil's does
+      // after a reorg): the watcher, which judges expiry by the clock, may have expired the intent first.
       firstMined:
         drops.length === 0
           ? finalLate
             ? "late"
-            : "on-time"
+            : payment.sentAt > intent.expiresAt
+              ? "either"
+              : "on-time"
           : drops[0]! <= intent.expiresAt
             ? "on-time"
             : "either",

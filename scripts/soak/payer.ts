@@ -11,6 +11,8 @@ export interface SentPayment {
   hash: Hash;
   /** The signed transaction, sent again when a reorg dropped it. */
   raw: Hex;
+  /** When it was first sent, by the wall clock (ms). */
+  sentAt: number;
 }
 
 export interface Inclusion {
@@ -113,8 +115,9 @@ export async function createPayer(anvil: TestAnvil, token: TestToken): Promise<P
           maxPriorityFeePerGas: parseGwei("1"),
           ...call,
         });
+        const sentAt = Date.now();
         const hash = await anvil.walletClient.sendRawTransaction({ serializedTransaction: raw });
-        const payment = { intentId, asset, amount, hash, raw };
+        const payment = { intentId, asset, amount, hash, raw, sentAt };
         payments.push(payment);
         if (waiting.size > 0) {
           // automine mines on a task of its own: the receipt follows the hash shortly, not with it
