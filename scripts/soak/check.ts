@@ -219,7 +219,7 @@ function intentFacts(
             : payment.sentAt > intent.expiresAt
               ? "either"
               : "on-time"
-          : drops[0]! <= intent.expiresAt
+          : drops[0]! <= intent.expiresAt && payment.sentAt <= intent.expiresAt
             ? "on-time"
             : "either",
       finalLate,
